@@ -1,0 +1,215 @@
+"""Metrics for the course: ROUGE, accuracy/precision/recall/F1, confusion matrix, bootstrap CIs.
+
+Taught in notebook 05. The metric implementations are `evaluate` modules shipped in
+`helpers/metric_modules/<name>/<name>.py` and loaded by path, so they work offline (no hub
+download) and give the same numbers on a laptop, in CI and on Colab.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import evaluate
+import numpy as np
+from sklearn.metrics import confusion_matrix
+
+METRIC_DIR: Path = Path(__file__).resolve().parent / "metric_modules"
+
+_BOOTSTRAP_CHUNK = 256  # resamples drawn at once; bounds memory to 256 x n indices
+
+
+def available_metrics() -> list[str]:
+    """Names of the metric modules shipped in METRIC_DIR."""
+    return sorted(
+        p.name for p in METRIC_DIR.iterdir() if p.is_dir() and (p / f"{p.name}.py").is_file()
+    )
+
+
+def load_metric(name: str) -> evaluate.EvaluationModule:
+    """Load a shipped metric module (e.g. "rouge", "f1") by path; never touches the hub."""
+    names = available_metrics()
+    if name not in names:
+        raise ValueError(f"Unknown metric {name!r}; shipped metrics are: {', '.join(names)}")
+    # keep_in_memory: no Arrow cache files per call (evaluate still creates its cache dirs)
+    return evaluate.load(str(METRIC_DIR / name), keep_in_memory=True)
+
+
+@functools.cache
+def _cached_metric(name: str) -> evaluate.EvaluationModule:
+    """One loaded module per name, reused by the score functions below."""
+    return load_metric(name)
+
+
+def _check_texts(predictions: Sequence[str], references: Sequence[str]) -> None:
+    """Raise ValueError unless predictions and references are equal-length, non-empty lists."""
+    for arg, value in (("predictions", predictions), ("references", references)):
+        if isinstance(value, str):
+            raise TypeError(f"{arg} must be a list of strings, one per example, not one string")
+    if len(predictions) != len(references):
+        raise ValueError(
+            f"Got {len(predictions)} predictions and {len(references)} references; "
+            "pass one reference per prediction, in the same order"
+        )
+    if len(predictions) == 0:
+        raise ValueError("predictions and references are empty; pass at least one example")
+
+
+def rouge_scores(
+    predictions: list[str], references: list[str], use_stemmer: bool = True
+) -> dict[str, float]:
+    """Mean ROUGE-1/2/L/Lsum F-measures over the examples."""
+    _check_texts(predictions, references)
+    result = _cached_metric("rouge").compute(
+        predictions=list(predictions), references=list(references), use_stemmer=use_stemmer
+    )
+    return {k: float(v) for k, v in result.items()}
+
+
+def rouge_per_example(
+    predictions: list[str], references: list[str], use_stemmer: bool = True
+) -> dict[str, list[float]]:
+    """ROUGE-1/2/L/Lsum F-measures for each example (input for bootstrap_ci)."""
+    _check_texts(predictions, references)
+    result = _cached_metric("rouge").compute(
+        predictions=list(predictions),
+        references=list(references),
+        use_stemmer=use_stemmer,
+        use_aggregator=False,
+    )
+    return {k: [float(x) for x in v] for k, v in result.items()}
+
+
+def _check_labels(y_true: Sequence[int], y_pred: Sequence[int]) -> None:
+    """Raise ValueError unless the label sequences are equal-length and non-empty."""
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"Got {len(y_true)} true labels and {len(y_pred)} predictions; "
+            "pass one prediction per example, in the same order"
+        )
+    if len(y_true) == 0:
+        raise ValueError("y_true and y_pred are empty; pass at least one example")
+
+
+def classification_scores(
+    y_true: Sequence[int],
+    y_pred: Sequence[int],
+    labels: list[int] | None = None,
+    average: str = "macro",
+) -> dict[str, float]:
+    """Accuracy, precision, recall and F1; a class never predicted scores 0 (zero_division=0)."""
+    _check_labels(y_true, y_pred)
+    refs = [int(y) for y in y_true]
+    preds = [int(y) for y in y_pred]
+    scores = _cached_metric("accuracy").compute(predictions=preds, references=refs)
+    for name in ("precision", "recall", "f1"):
+        scores |= _cached_metric(name).compute(
+            predictions=preds, references=refs, labels=labels, average=average, zero_division=0
+        )
+    return {k: float(v) for k, v in scores.items()}
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den, or 0.0 when den is 0 (the sklearn zero_division=0 convention)."""
+    return num / den if den else 0.0
+
+
+def prf_from_counts(tp: int, fp: int, fn: int, tn: int | None = None) -> dict[str, float]:
+    """Precision, recall, F1 (and accuracy if tn is given) from counts; 0/0 gives 0.0."""
+    counts = {"tp": tp, "fp": fp, "fn": fn, "tn": 0 if tn is None else tn}
+    bad = {k: v for k, v in counts.items() if v < 0}
+    if bad:
+        raise ValueError(f"Confusion counts must be >= 0, got {bad}")
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    out = {
+        "precision": precision,
+        "recall": recall,
+        "f1": _ratio(2 * precision * recall, precision + recall),
+    }
+    if tn is not None:
+        out["accuracy"] = _ratio(tp + tn, tp + tn + fp + fn)
+    return out
+
+
+def confusion(y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[int]) -> np.ndarray:
+    """Confusion matrix: rows are true labels, columns predicted labels, in `labels` order."""
+    _check_labels(y_true, y_pred)
+    return confusion_matrix(list(y_true), list(y_pred), labels=list(labels))
+
+
+def _check_bootstrap(scores: np.ndarray, n_resamples: int, confidence: float) -> None:
+    """Raise ValueError for empty or non-finite scores or out-of-range settings."""
+    if scores.ndim != 1 or scores.size == 0:
+        raise ValueError("Pass a non-empty 1-D sequence of per-example scores")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("Per-example scores contain NaN or inf")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), e.g. 0.95; got {confidence}")
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be >= 1, got {n_resamples}")
+
+
+def _resampled_means(columns: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
+    """Means of each column over n_resamples bootstrap resamples of the rows (same rows for all)."""
+    rng = np.random.default_rng(seed)
+    n = columns.shape[0]
+    means = []
+    for start in range(0, n_resamples, _BOOTSTRAP_CHUNK):
+        size = min(_BOOTSTRAP_CHUNK, n_resamples - start)
+        idx = rng.integers(0, n, size=(size, n))
+        means.append(columns[idx].mean(axis=1))
+    return np.concatenate(means)  # shape (n_resamples, n_columns)
+
+
+def _percentiles(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """Lower and upper percentile-bootstrap bounds for the given confidence."""
+    alpha = (1.0 - confidence) / 2.0
+    low, high = np.percentile(values, [100 * alpha, 100 * (1 - alpha)])
+    return float(low), float(high)
+
+
+def bootstrap_ci(
+    per_example_scores: Sequence[float],
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """Mean of the scores and its percentile-bootstrap interval: (mean, low, high)."""
+    scores = np.asarray(per_example_scores, dtype=float)
+    _check_bootstrap(scores, n_resamples, confidence)
+    means = _resampled_means(scores[:, None], n_resamples, seed)[:, 0]
+    low, high = _percentiles(means, confidence)
+    return float(scores.mean()), low, high
+
+
+def paired_bootstrap_diff(
+    a_scores: Sequence[float],
+    b_scores: Sequence[float],
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Paired bootstrap of mean(b) - mean(a) over the same examples (e.g. base a, tuned b).
+
+    Returns mean_diff, ci_low, ci_high and frac_b_better (share of resamples with b > a).
+    """
+    a = np.asarray(a_scores, dtype=float)
+    b = np.asarray(b_scores, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"Got {a.size} scores for a and {b.size} for b; "
+            "pass per-example scores of both systems on the same examples, in the same order"
+        )
+    _check_bootstrap(a, n_resamples, confidence)
+    _check_bootstrap(b, n_resamples, confidence)
+    means = _resampled_means(np.stack([a, b], axis=1), n_resamples, seed)
+    diffs = means[:, 1] - means[:, 0]
+    low, high = _percentiles(diffs, confidence)
+    return {
+        "mean_diff": float(b.mean() - a.mean()),
+        "ci_low": low,
+        "ci_high": high,
+        "frac_b_better": float(np.mean(diffs > 0)),
+    }
