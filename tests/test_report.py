@@ -1,0 +1,43 @@
+"""Recorded results round-trip through JSON; bad values are refused."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import report
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_record_merges_and_converts(isolated) -> None:
+    report.record("99_demo", loss=np.float32(1.5), steps=torch.tensor(3))
+    out = report.record("99_demo", curve=[np.float64(0.25), 2], name="x")
+    assert out == {"loss": 1.5, "steps": 3, "curve": [0.25, 2], "name": "x"}
+    assert json.loads((isolated / "99_demo.results.json").read_text()) == out
+    assert report.load_results("99_demo") == out
+
+
+def test_non_finite_and_unknown_types_are_refused() -> None:
+    with pytest.raises(ValueError, match="non-finite"):
+        report.record("99_demo", loss=float("nan"))
+    with pytest.raises(TypeError, match="cannot record"):
+        report.record("99_demo", model=object())
+
+
+def test_missing_results_say_what_to_run() -> None:
+    with pytest.raises(FileNotFoundError, match="run notebook 42_nothing first"):
+        report.load_results("42_nothing")
+
+
+def test_reset_and_artifacts_dir(isolated) -> None:
+    report.record("99_demo", a=1)
+    report.reset("99_demo")
+    assert not (isolated / "99_demo.results.json").exists()
+    assert report.artifacts_dir("clf") == isolated / "artifacts" / "clf"
+    assert (isolated / "artifacts" / "clf").is_dir()
