@@ -1,0 +1,81 @@
+"""The shipped data sets: reproducible from data/make_data.py, well-formed, split cleanly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SPLITS = ("train", "validation", "test")
+SETS = {
+    "dialogsum": ({"train": 1500, "validation": 150, "test": 150},
+                  ["id", "dialogue", "summary", "topic"]),
+    "sentiment": ({"train": 2000, "validation": 200, "test": 200}, ["text", "label"]),
+}
+LABELS = {"negative", "neutral", "positive"}
+
+
+def read(name: str, split: str) -> list[dict]:
+    with (DATA / name / f"{split}.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_regenerates_byte_identical(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, str(DATA / "make_data.py"), "--out", str(tmp_path)],
+                         capture_output=True, text=True, check=True)
+    assert "1500" in out.stdout  # it prints what it wrote
+    for name in SETS:
+        for split in SPLITS:
+            fresh = (tmp_path / name / f"{split}.jsonl").read_bytes()
+            assert fresh == (DATA / name / f"{split}.jsonl").read_bytes(), (name, split)
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_sizes_fields_and_no_empty_values(name: str) -> None:
+    sizes, fields = SETS[name]
+    for split in SPLITS:
+        rows = read(name, split)
+        assert len(rows) == sizes[split]
+        for row in rows:
+            assert list(row) == fields
+            assert all(isinstance(v, str) and v.strip() for v in row.values())
+
+
+def test_dialogsum_format() -> None:
+    for split in SPLITS:
+        rows = read("dialogsum", split)
+        assert [r["id"] for r in rows] == [f"{split}_{i:04d}" for i in range(1, len(rows) + 1)]
+        for r in rows:
+            turns = r["dialogue"].split("\n")
+            assert len(turns) >= 4
+            assert all(t.startswith(("#Person1#: ", "#Person2#: ")) for t in turns)
+            assert 10 <= len(r["summary"].split()) <= 45
+            assert "#Person1#" in r["summary"] or "#Person2#" in r["summary"]
+
+
+def test_topics_shared_across_splits() -> None:
+    train_topics = {r["topic"] for r in read("dialogsum", "train")}
+    assert len(train_topics) >= 14
+    for split in ("validation", "test"):
+        assert {r["topic"] for r in read("dialogsum", split)} == train_topics
+
+
+def test_sentiment_labels_every_split_same_distribution() -> None:
+    shares = []
+    for split in SPLITS:
+        counts = Counter(r["label"] for r in read("sentiment", split))
+        assert set(counts) == LABELS
+        shares.append({k: v / sum(counts.values()) for k, v in counts.items()})
+    for share in shares[1:]:
+        assert all(abs(share[k] - shares[0][k]) < 0.02 for k in LABELS)
+
+
+@pytest.mark.parametrize("name,key", [("dialogsum", "dialogue"), ("sentiment", "text")])
+def test_no_duplicates_within_or_across_splits(name: str, key: str) -> None:
+    texts = [r[key] for split in SPLITS for r in read(name, split)]
+    assert len(texts) == len(set(texts))
