@@ -1,0 +1,225 @@
+"""Load, validate and format the course's data sets (taught in notebook 02).
+
+Two sources, same result: `"local"` reads the shipped copies in `data/` (offline, smoke
+profile), `"hub"` downloads the real sets (gpu profile, Colab). Both return a `DatasetDict`
+with train/validation/test splits and the same columns, and both go through
+`validate_rows`, which drops bad rows loudly (a printed `DropReport`), never silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
+
+DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
+SPLITS = ("train", "validation", "test")
+SOURCES = ("local", "hub")
+
+SUMMARY_PROMPT = "Summarize the following conversation:\n{dialogue}\nSummary:"
+DIALOGSUM_HUB_ID = "knkarthick/dialogsum"
+DIALOGSUM_COLUMNS = ["id", "dialogue", "summary", "topic"]
+
+SENTIMENT_LABELS = ["negative", "neutral", "positive"]
+SENTIMENT_HUB_ID = "cardiffnlp/tweet_eval"
+SENTIMENT_HUB_CONFIG = "sentiment"  # labels 0 negative, 1 neutral, 2 positive
+SENTIMENT_COLUMNS = ["text", "label"]
+
+MAX_EXAMPLES = 5  # offending rows quoted in a DropReport
+
+
+class DataValidationError(ValueError):
+    """A data file or table is unusable as a whole (bad JSON, a column missing everywhere)."""
+
+
+@dataclass
+class DropReport:
+    """What `validate_rows` kept and dropped, and why; print it so no row vanishes silently."""
+
+    source: str
+    total: int
+    kept: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.dropped:
+            return f"{self.source}: kept {self.kept} of {self.total} rows, dropped none"
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in self.dropped.items())
+        where = "; ".join(self.examples)
+        return (f"{self.source}: kept {self.kept} of {self.total} rows, dropped "
+                f"{self.total - self.kept} ({reasons}); first: {where}")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Read one JSON object per line (blank lines skipped); errors name the file and line."""
+    path = Path(path)
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise DataValidationError(
+                    f"{path}, line {line_no}: invalid JSON ({err.msg}). Each line must be one "
+                    f"JSON object; fix or delete that line, or regenerate the file with "
+                    f"`python data/make_data.py`.") from err
+    return rows
+
+
+def _problem(row: Any, required: Sequence[str], allowed: dict[str, set] | None) -> str | None:
+    """The first reason to drop `row`, or None when it is usable."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    for col in required:
+        value = row.get(col)
+        if value is None:
+            return f"missing {col}"
+        if isinstance(value, str) and not value.strip():
+            return f"empty {col}"
+    for col, ok in (allowed or {}).items():
+        if col in row and row[col] not in ok:
+            return f"bad {col}"
+    return None
+
+
+def validate_rows(rows: Sequence[Any], required: Sequence[str], source: str,
+                  allowed: dict[str, set] | None = None) -> tuple[list[dict], DropReport]:
+    """Keep rows whose required fields are present, non-blank and allowed; report the rest."""
+    dicts = [r for r in rows if isinstance(r, dict)]
+    absent = [c for c in required if dicts and not any(c in r for r in dicts)]
+    if not dicts and rows:
+        absent = list(required)
+    if absent:
+        found = sorted({k for r in dicts for k in r})
+        raise DataValidationError(
+            f"{source}: required column(s) {absent} missing from every row (found columns "
+            f"{found}). Rename the column(s) to {list(required)} before loading, or check that "
+            f"this is the right file.")
+    kept, dropped, examples = [], Counter(), []
+    for row_no, row in enumerate(rows, start=1):
+        reason = _problem(row, required, allowed)
+        if reason is None:
+            kept.append(row)
+            continue
+        dropped[reason] += 1
+        if len(examples) < MAX_EXAMPLES:
+            examples.append(f"row {row_no} ({reason})")
+    report = DropReport(source=source, total=len(rows), kept=len(kept),
+                        dropped=dict(dropped), examples=examples)
+    return kept, report
+
+
+def _check_source(source: str) -> None:
+    """Raise a ValueError naming the allowed values when `source` is not one of them."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {list(SOURCES)}, got {source!r}")
+
+
+def _to_dataset(rows: list[dict], columns: list[str], features: Features) -> Dataset:
+    """Build a Dataset with exactly `columns`, typed by `features`."""
+    return Dataset.from_dict({c: [r[c] for r in rows] for c in columns}, features=features)
+
+
+DIALOGSUM_FEATURES = Features({c: Value("string") for c in DIALOGSUM_COLUMNS})
+SENTIMENT_FEATURES = Features({"text": Value("string"),
+                               "label": ClassLabel(names=SENTIMENT_LABELS)})
+
+
+def load_dialogsum(source: str = "local", data_dir: Path | None = None) -> DatasetDict:
+    """DialogSum (hub) or the shipped look-alike (local): columns id, dialogue, summary, topic."""
+    _check_source(source)
+    if source == "hub":
+        from datasets import load_dataset
+        hub = load_dataset(DIALOGSUM_HUB_ID)
+        raw = {split: hub[split].to_list() for split in SPLITS}
+        names = {split: f"{DIALOGSUM_HUB_ID}[{split}]" for split in SPLITS}
+    else:
+        folder = Path(data_dir or DATA_DIR) / "dialogsum"
+        raw = {split: read_jsonl(folder / f"{split}.jsonl") for split in SPLITS}
+        names = {split: str(folder / f"{split}.jsonl") for split in SPLITS}
+    out = {}
+    for split in SPLITS:
+        rows, report = validate_rows(raw[split], DIALOGSUM_COLUMNS, names[split])
+        print(report)
+        out[split] = _to_dataset(rows, DIALOGSUM_COLUMNS, DIALOGSUM_FEATURES)
+    return DatasetDict(out)
+
+
+def load_sentiment(source: str = "local", data_dir: Path | None = None) -> DatasetDict:
+    """Three-class sentiment: tweet_eval (hub) or the shipped reviews (local); label is a ClassLabel."""
+    _check_source(source)
+    if source == "hub":
+        from datasets import load_dataset
+        hub = load_dataset(SENTIMENT_HUB_ID, SENTIMENT_HUB_CONFIG)
+        raw = {}
+        for split in SPLITS:  # hub labels are ints 0/1/2: name them like the local files
+            raw[split] = [{**r, "label": _label_name(r.get("label"))} for r in hub[split].to_list()]
+        names = {split: f"{SENTIMENT_HUB_ID}/{SENTIMENT_HUB_CONFIG}[{split}]" for split in SPLITS}
+    else:
+        folder = Path(data_dir or DATA_DIR) / "sentiment"
+        raw = {split: read_jsonl(folder / f"{split}.jsonl") for split in SPLITS}
+        names = {split: str(folder / f"{split}.jsonl") for split in SPLITS}
+    out = {}
+    for split in SPLITS:
+        rows, report = validate_rows(raw[split], SENTIMENT_COLUMNS, names[split],
+                                     allowed={"label": set(SENTIMENT_LABELS)})
+        print(report)
+        out[split] = _to_dataset(rows, SENTIMENT_COLUMNS, SENTIMENT_FEATURES)
+    return DatasetDict(out)
+
+
+def _label_name(label: Any) -> Any:
+    """Map an int class id to its name; anything else passes through for validation."""
+    if isinstance(label, int) and not isinstance(label, bool) and 0 <= label < len(SENTIMENT_LABELS):
+        return SENTIMENT_LABELS[label]
+    return label
+
+
+def format_summary_prompt(dialogue: str) -> str:
+    """The seed recipe's prompt with `dialogue` filled in."""
+    return SUMMARY_PROMPT.format(dialogue=dialogue)
+
+
+def to_prompt_completion(ds: Dataset) -> Dataset:
+    """DialogSum rows to TRL's prompt-completion format: id, prompt, completion (' ' + summary)."""
+    drop = [c for c in ds.column_names if c != "id"]
+    return ds.map(lambda r: {"prompt": format_summary_prompt(r["dialogue"]),
+                             "completion": " " + r["summary"]}, remove_columns=drop)
+
+
+def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,
+                               max_length: int) -> dict[str, list[int]]:
+    """Token ids for prompt + completion + EOS, with labels -100 over the prompt (not learned).
+
+    Too long: the prompt loses tokens from the end of its body (the dialogue), while its last
+    line (e.g. "Summary:") and the whole completion are kept.
+    """
+    if tokenizer.eos_token_id is None:
+        raise ValueError("the tokenizer has no eos_token_id; set tokenizer.eos_token first")
+    target = tokenizer(completion, add_special_tokens=False)["input_ids"]
+    target = [*target, tokenizer.eos_token_id]
+    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    if len(prompt_ids) + len(target) > max_length:
+        body, sep, cue = prompt.rpartition("\n")
+        cue_ids = tokenizer(sep + cue, add_special_tokens=False)["input_ids"] if sep else []
+        room = max_length - len(target) - len(cue_ids)
+        if room < 1:
+            raise ValueError(
+                f"max_length={max_length} is too small: the completion needs {len(target)} "
+                f"tokens (EOS included) and the prompt's last line {len(cue_ids)}; raise "
+                f"max_length to at least {len(target) + len(cue_ids) + 1} or shorten the "
+                f"completion.")
+        body_ids = tokenizer(body if sep else prompt, add_special_tokens=False)["input_ids"]
+        prompt_ids = body_ids[:room] + cue_ids
+    input_ids = prompt_ids + target
+    return {"input_ids": input_ids,
+            "attention_mask": [1] * len(input_ids),
+            "labels": [-100] * len(prompt_ids) + target}
