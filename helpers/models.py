@@ -34,7 +34,7 @@ TINY_PHI = {
     "num_attention_heads": 4, "partial_rotary_factor": 0.4, "max_position_embeddings": 512,
 }
 # How the offline base is pretrained (notebook 01 runs exactly this).
-TINY_PRETRAIN = {"steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3, "seed": 0}
+TINY_PRETRAIN = {"steps": 300, "batch_size": 8, "block_size": 512, "lr": 3e-3, "seed": 0}
 
 # Phi-2's published shape: https://huggingface.co/microsoft/phi-2/blob/main/config.json
 PHI2_SHAPE = {
@@ -146,7 +146,7 @@ def evaluate_lm_loss(model: torch.nn.Module, blocks: torch.Tensor, batch_size: i
 
 def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_blocks: torch.Tensor,
                        steps: int, batch_size: int, lr: float, seed: int = 0,
-                       eval_every: int = 50, warmup: int = 30) -> dict[str, list[float]]:
+                       eval_every: int = 25, warmup: int = 30) -> dict[str, list[float]]:
     """Next-token pretraining with AdamW and warmup + cosine decay; returns the loss history."""
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1, betas=(0.9, 0.95))
@@ -300,7 +300,24 @@ def load_causal_lm(profile: Profile, quantize: str | None = "nf4", path: str | N
         kwargs["device_map"] = {"": 0}
     model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     model.config.pad_token_id = tokenizer.pad_token_id
+    if quantize == "nf4" and profile.device == "cpu":
+        keep_cpu_4bit_trainable(model)
     return model, tokenizer
+
+
+def keep_cpu_4bit_trainable(model: torch.nn.Module) -> int:
+    """Stop bitsandbytes repacking 4-bit weights for CPU inference (it breaks training after eval).
+
+    On CPUs with AVX512-BF16, bitsandbytes 0.50 converts a Linear4bit's weights to a bf16
+    inference layout the first time it runs under no_grad, and training afterwards fails with
+    "a view of a leaf Variable ... in-place operation". Returns how many layers were changed.
+    """
+    changed = 0
+    for module in model.modules():
+        if hasattr(module, "support_avx512bf16_for_cpu"):
+            module.support_avx512bf16_for_cpu = False
+            changed += 1
+    return changed
 
 
 if __name__ == "__main__":

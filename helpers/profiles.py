@@ -35,8 +35,8 @@ DATA_SOURCE = {"gpu": "hub", "smoke": "local"}
 SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # --- 01 pretraining concepts -------------------------------------------------------
     "01": {
-        "gpu": {"pretrain_steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3},
-        "smoke": {"pretrain_steps": 600, "batch_size": 32, "block_size": 128, "lr": 3e-3},
+        "gpu": {"pretrain_steps": 300, "batch_size": 32, "block_size": 128, "lr": 3e-3},
+        "smoke": {"pretrain_steps": 300, "batch_size": 32, "block_size": 128, "lr": 3e-3},
     },
     # --- 02 data preparation -----------------------------------------------------------
     "02": {
