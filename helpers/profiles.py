@@ -160,3 +160,27 @@ def print_environment(profile: Profile) -> None:
         print(f"device: {props.name}, {props.total_memory / 2**30:.1f} GiB")
     else:
         print(f"device: CPU, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}")
+
+
+def quiet_logs() -> None:
+    """Hide progress bars and info chatter so notebook outputs show results, not noise.
+
+    Also silences bitsandbytes' CPU notice about the optional `kernels` package (it falls back
+    to its built-in CPU kernels, which is what the smoke profile uses).
+    """
+    import logging
+    import warnings
+
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import datasets
+        import transformers
+
+        datasets.disable_progress_bars()
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - both ship with the course requirements
+        pass
