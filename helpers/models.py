@@ -34,7 +34,9 @@ TINY_PHI = {
     "num_attention_heads": 4, "partial_rotary_factor": 0.4, "max_position_embeddings": 512,
 }
 # How the offline base is pretrained (notebook 01 runs exactly this).
-TINY_PRETRAIN = {"steps": 300, "batch_size": 8, "block_size": 512, "lr": 3e-3, "seed": 0}
+# 800 steps: a GPU sweep (scratch runs, see notebook 04's notes) found LoRA summarization only
+# works once pretraining has gone past ~600 steps; 300 steps left the model ignoring the dialogue.
+TINY_PRETRAIN = {"steps": 800, "batch_size": 8, "block_size": 512, "lr": 5e-3, "seed": 0}
 
 # Phi-2's published shape: https://huggingface.co/microsoft/phi-2/blob/main/config.json
 PHI2_SHAPE = {
@@ -146,8 +148,12 @@ def evaluate_lm_loss(model: torch.nn.Module, blocks: torch.Tensor, batch_size: i
 
 def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_blocks: torch.Tensor,
                        steps: int, batch_size: int, lr: float, seed: int = 0,
-                       eval_every: int = 25, warmup: int = 30) -> dict[str, list[float]]:
-    """Next-token pretraining with AdamW and warmup + cosine decay; returns the loss history."""
+                       eval_every: int = 25, warmup: int = 30,
+                       bf16: bool = False) -> dict[str, list[float]]:
+    """Next-token pretraining with AdamW and warmup + cosine decay; returns the loss history.
+
+    bf16=True runs the forward pass under bfloat16 autocast (weights and optimizer stay fp32).
+    """
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1, betas=(0.9, 0.95))
 
@@ -165,7 +171,8 @@ def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_b
         model.train()
         idx = torch.randint(len(train_blocks), (batch_size,), generator=generator)
         batch = train_blocks[idx].to(model.device)
-        loss = model(input_ids=batch, labels=batch).loss  # labels are shifted inside the model
+        with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
+            loss = model(input_ids=batch, labels=batch).loss  # labels are shifted inside the model
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -176,6 +183,13 @@ def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_b
     history["val_step"].append(steps)
     history["val_loss"].append(evaluate_lm_loss(model, val_blocks))
     return history
+
+
+def bf16_is_fast(device: str = "cpu") -> bool:
+    """True where bfloat16 matmuls run natively: Ampere+ GPUs, CPUs with AVX512-BF16/AMX."""
+    if device == "cuda":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
 def _fingerprint() -> str:
@@ -189,7 +203,8 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def build_tiny_phi_base(out_dir: Path, verbose: bool = True) -> dict[str, Any]:
+def build_tiny_phi_base(out_dir: Path, steps: int = TINY_PRETRAIN["steps"],
+                        verbose: bool = True) -> dict[str, Any]:
     """Train the tokenizer, pretrain the tiny Phi on the shipped corpus, save both to out_dir."""
     seed_everything(TINY_PRETRAIN["seed"])
     started = time.perf_counter()
@@ -197,9 +212,10 @@ def build_tiny_phi_base(out_dir: Path, verbose: bool = True) -> dict[str, Any]:
     train_blocks = pack_blocks(pretraining_corpus("train"), tokenizer, TINY_PRETRAIN["block_size"])
     val_blocks = pack_blocks(pretraining_corpus("validation"), tokenizer, TINY_PRETRAIN["block_size"])
     model = init_tiny_phi(tokenizer, seed=TINY_PRETRAIN["seed"])
-    history = pretrain_causal_lm(model, train_blocks, val_blocks, steps=TINY_PRETRAIN["steps"],
+    history = pretrain_causal_lm(model, train_blocks, val_blocks, steps=steps,
                                  batch_size=TINY_PRETRAIN["batch_size"], lr=TINY_PRETRAIN["lr"],
-                                 seed=TINY_PRETRAIN["seed"])
+                                 seed=TINY_PRETRAIN["seed"], eval_every=max(25, steps // 16),
+                                 bf16=bf16_is_fast("cpu"))
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)  # safetensors by default
     tokenizer.save_pretrained(out_dir)

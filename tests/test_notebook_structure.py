@@ -1,0 +1,64 @@
+"""Every committed notebook follows the course's conventions (notebooks/CONVENTIONS.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from nbtools import NOTEBOOK_DIR, VOLATILE_CELL_KEYS, course_notebooks, setup_cell_source
+
+TESTS = Path(__file__).resolve().parent
+NOTEBOOKS = course_notebooks()
+MACHINE_PATH = re.compile(r"/(work|root|tmp|home|Users)/[\w.-]+")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_there_are_course_notebooks() -> None:
+    assert NOTEBOOKS, f"no numbered notebooks in {NOTEBOOK_DIR.name}/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_opens_with_title_setup_and_parameters(path: Path) -> None:
+    nb = load(path)
+    assert nb["cells"][0]["cell_type"] == "markdown"
+    assert "".join(nb["cells"][0]["source"]).startswith("# "), "first cell must be the title"
+    cells = code_cells(nb)
+    assert "".join(cells[0]["source"]) == setup_cell_source(), "first code cell must be the Colab setup"
+    params = cells[1]
+    assert "parameters" in params["metadata"].get("tags", []), "second code cell must be tagged 'parameters'"
+    assert re.search(r'^PROFILE = "auto"', "".join(params["source"]), re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_executed_and_clean(path: Path) -> None:
+    nb = load(path)
+    text = path.read_text()
+    cells = code_cells(nb)
+    assert all(c.get("execution_count") for c in cells[1:]), "commit the notebook executed"
+    assert '"output_type": "error"' not in text
+    assert not MACHINE_PATH.search(text), "outputs must not show machine paths"
+    assert "trust_remote_code=True" not in text and "use_auth_token" not in "".join(
+        "".join(c["source"]) for c in cells)
+    assert "papermill" not in nb["metadata"]
+    for cell in nb["cells"]:
+        assert not set(VOLATILE_CELL_KEYS) & set(cell["metadata"]), "run-dependent metadata"
+    assert any("NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in cells), "no deterministic cell checked"
+    headings = [line for c in nb["cells"] if c["cell_type"] == "markdown"
+                for line in "".join(c["source"]).splitlines() if line.startswith("## ")]
+    assert any("Summary" in h for h in headings) and any("Exercise" in h for h in headings)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_has_a_results_test(path: Path) -> None:
+    tests = list(TESTS.glob(f"test_nb{path.stem[:2]}_*.py"))
+    assert tests, f"add tests/test_nb{path.stem[:2]}_<name>.py asserting on {path.stem}'s results"
+    assert path.stem in tests[0].read_text()
