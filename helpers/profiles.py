@@ -173,6 +173,7 @@ def quiet_logs() -> None:
 
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="IProgress not found")  # no ipywidgets: plain bars
     warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
