@@ -123,6 +123,14 @@ def _check_source(source: str) -> None:
         raise ValueError(f"source must be one of {list(SOURCES)}, got {source!r}")
 
 
+def display_path(path: Path) -> str:
+    """A path relative to the repository when inside it (notebook outputs show no machine paths)."""
+    try:
+        return str(Path(path).resolve().relative_to(DATA_DIR.parent))
+    except ValueError:
+        return Path(path).name
+
+
 def _to_dataset(rows: list[dict], columns: list[str], features: Features) -> Dataset:
     """Build a Dataset with exactly `columns`, typed by `features`."""
     return Dataset.from_dict({c: [r[c] for r in rows] for c in columns}, features=features)
@@ -144,7 +152,7 @@ def load_dialogsum(source: str = "local", data_dir: Path | None = None) -> Datas
     else:
         folder = Path(data_dir or DATA_DIR) / "dialogsum"
         raw = {split: read_jsonl(folder / f"{split}.jsonl") for split in SPLITS}
-        names = {split: str(folder / f"{split}.jsonl") for split in SPLITS}
+        names = {split: display_path(folder / f"{split}.jsonl") for split in SPLITS}
     out = {}
     for split in SPLITS:
         rows, report = validate_rows(raw[split], DIALOGSUM_COLUMNS, names[split])
@@ -166,7 +174,7 @@ def load_sentiment(source: str = "local", data_dir: Path | None = None) -> Datas
     else:
         folder = Path(data_dir or DATA_DIR) / "sentiment"
         raw = {split: read_jsonl(folder / f"{split}.jsonl") for split in SPLITS}
-        names = {split: str(folder / f"{split}.jsonl") for split in SPLITS}
+        names = {split: display_path(folder / f"{split}.jsonl") for split in SPLITS}
     out = {}
     for split in SPLITS:
         rows, report = validate_rows(raw[split], SENTIMENT_COLUMNS, names[split],
