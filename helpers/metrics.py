@@ -213,3 +213,70 @@ def paired_bootstrap_diff(
         "ci_high": high,
         "frac_b_better": float(np.mean(diffs > 0)),
     }
+
+
+def length_stats(texts: Sequence[str]) -> dict[str, float]:
+    """Word counts of texts: mean, median, min, max and the share of empty texts."""
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, not one string")
+    if len(texts) == 0:
+        raise ValueError("texts is empty; pass at least one text")
+    words = np.array([len(t.split()) for t in texts], dtype=float)
+    return {
+        "mean": float(words.mean()),
+        "median": float(np.median(words)),
+        "min": float(words.min()),
+        "max": float(words.max()),
+        "empty_share": float(np.mean(words == 0)),
+    }
+
+
+def slice_scores(
+    scores: Sequence[float],
+    groups: Sequence[str],
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> list[dict[str, float | str | int]]:
+    """Mean score per group with its size and bootstrap interval, worst group first."""
+    values = np.asarray(scores, dtype=float)
+    if values.shape != (len(groups),):
+        raise ValueError(
+            f"Got {values.size} scores and {len(groups)} group labels; pass one group per score"
+        )
+    _check_bootstrap(values, n_resamples, confidence)
+    rows = []
+    labels = np.asarray(groups, dtype=object)
+    for group in sorted(set(groups)):
+        mean, low, high = bootstrap_ci(values[labels == group], n_resamples, confidence, seed)
+        rows.append({"group": group, "n": int(np.sum(labels == group)), "mean": mean,
+                     "ci_low": low, "ci_high": high})
+    return sorted(rows, key=lambda row: (row["mean"], row["group"]))
+
+
+def early_stopping_point(
+    steps: Sequence[int], losses: Sequence[float], patience: int, min_delta: float = 0.0
+) -> dict[str, float | int | None]:
+    """Where early stopping on a validation loss would stop (as transformers' EarlyStoppingCallback).
+
+    After each evaluation: a loss lower than the best by more than `min_delta` resets the
+    counter, anything else adds one; training stops once the counter reaches `patience`.
+    Returns best_step, best_loss and stop_step (None if the run ended first).
+    """
+    if len(steps) != len(losses) or len(steps) == 0:
+        raise ValueError(f"Got {len(steps)} steps and {len(losses)} losses; pass one loss per step")
+    if patience < 1:
+        raise ValueError(f"patience must be >= 1 evaluation, got {patience}")
+    if min_delta < 0:
+        raise ValueError(f"min_delta must be >= 0, got {min_delta}")
+    if not np.all(np.isfinite(np.asarray(losses, dtype=float))):
+        raise ValueError("losses contain NaN or inf")
+    best_step, best_loss, waited = steps[0], float(losses[0]), 0
+    for step, loss in zip(steps[1:], losses[1:]):
+        if loss < best_loss - min_delta:
+            best_step, best_loss, waited = step, float(loss), 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return {"best_step": int(best_step), "best_loss": best_loss, "stop_step": int(step)}
+    return {"best_step": int(best_step), "best_loss": best_loss, "stop_step": None}

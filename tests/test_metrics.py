@@ -223,3 +223,51 @@ def test_bad_input():
         metrics.paired_bootstrap_diff([0.1, 0.2], [0.1])
     with pytest.raises(ValueError, match="NaN"):
         metrics.bootstrap_ci([0.1, float("nan")])
+
+
+def test_length_stats():
+    out = metrics.length_stats(["one two three", "", "a b c d e"])
+    assert out == {"mean": pytest.approx(8 / 3), "median": 3.0, "min": 0.0, "max": 5.0,
+                   "empty_share": pytest.approx(1 / 3)}
+    with pytest.raises(TypeError, match="list of texts"):
+        metrics.length_stats("one text")
+    with pytest.raises(ValueError, match="empty"):
+        metrics.length_stats([])
+
+
+def test_slice_scores_worst_first():
+    rows = metrics.slice_scores([0.9, 0.8, 0.1, 0.3, 0.5], ["a", "a", "b", "b", "c"])
+    assert [r["group"] for r in rows] == ["b", "c", "a"]
+    assert [r["n"] for r in rows] == [2, 1, 2]
+    assert rows[0]["mean"] == pytest.approx(0.2) and rows[2]["mean"] == pytest.approx(0.85)
+    for r in rows:
+        assert r["ci_low"] <= r["mean"] <= r["ci_high"]
+    assert rows[1]["ci_low"] == rows[1]["ci_high"] == 0.5  # one example: no spread
+    with pytest.raises(ValueError, match="one group per score"):
+        metrics.slice_scores([0.1, 0.2], ["a"])
+
+
+def test_early_stopping_point():
+    steps = [10, 20, 30, 40, 50, 60, 70]
+    losses = [1.0, 0.8, 0.7, 0.72, 0.69, 0.75, 0.8]
+    # patience 2: best 0.69 at step 50, then two evaluations without improvement -> stop at 70
+    assert metrics.early_stopping_point(steps, losses, patience=2) == {
+        "best_step": 50, "best_loss": 0.69, "stop_step": 70}
+    # patience 1: stops at the first evaluation that does not improve (step 40)
+    assert metrics.early_stopping_point(steps, losses, patience=1)["stop_step"] == 40
+    # min_delta 0.02: 0.69 is not enough better than 0.70 -> best stays at step 30, stop at 50
+    out = metrics.early_stopping_point(steps, losses, patience=2, min_delta=0.02)
+    assert (out["best_step"], out["stop_step"]) == (30, 50)
+    # a loss that keeps falling never triggers
+    assert metrics.early_stopping_point([1, 2, 3], [3.0, 2.0, 1.0], patience=1)["stop_step"] is None
+
+
+def test_early_stopping_point_bad_input():
+    with pytest.raises(ValueError, match="one loss per step"):
+        metrics.early_stopping_point([1, 2], [0.5], patience=1)
+    with pytest.raises(ValueError, match="patience"):
+        metrics.early_stopping_point([1], [0.5], patience=0)
+    with pytest.raises(ValueError, match="min_delta"):
+        metrics.early_stopping_point([1], [0.5], patience=1, min_delta=-1)
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.early_stopping_point([1, 2], [0.5, float("nan")], patience=1)
