@@ -9,6 +9,8 @@ with train/validation/test splits and the same columns, and both go through
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -231,3 +233,283 @@ def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,
     return {"input_ids": input_ids,
             "attention_mask": [1] * len(input_ids),
             "labels": [-100] * len(prompt_ids) + target}
+
+
+# --- cleaning (notebook 02) --------------------------------------------------------------
+# Every step returns what it kept and a count per reason, so nothing is dropped silently.
+
+PUNCT_RE = re.compile(r"[^\w\s#]", flags=re.UNICODE)  # '#' kept: #Person1# is meaningful
+# Word-count bounds outside which a row is a length outlier (inclusive bounds are kept).
+DIALOGSUM_BOUNDS = {"dialogue": (10, 1500), "summary": (3, 300)}
+SENTIMENT_BOUNDS = {"text": (1, 200)}
+
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # invisible characters
+
+
+def normalize_text(text: str) -> str:
+    """NFKC unicode, zero-width chars removed, runs of spaces/tabs collapsed, lines stripped, blank lines dropped."""
+    text = unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def near_duplicate_key(text: str) -> str:
+    """A key equal for texts that differ only in case, punctuation, whitespace or unicode form."""
+    return " ".join(PUNCT_RE.sub(" ", normalize_text(text).lower()).split())
+
+
+def normalize_rows(rows: Sequence[dict], columns: Sequence[str]) -> tuple[list[dict], int]:
+    """Apply `normalize_text` to the string `columns`; returns the rows and how many changed."""
+    out, changed = [], 0
+    for row in rows:
+        new = {**row, **{c: normalize_text(row[c]) for c in columns if isinstance(row.get(c), str)}}
+        changed += new != row
+        out.append(new)
+    return out, changed
+
+
+def drop_duplicates(rows: Sequence[dict], column: str) -> tuple[list[dict], dict[str, int]]:
+    """Keep the first row per `column` text; count exact and near (case/punctuation) duplicates."""
+    exact: set[str] = set()
+    near: set[str] = set()
+    kept, counts = [], {"exact duplicate": 0, "near duplicate": 0}
+    for row in rows:
+        text, key = row[column], near_duplicate_key(row[column])
+        if text in exact:
+            counts["exact duplicate"] += 1
+        elif key in near:
+            counts["near duplicate"] += 1
+        else:
+            kept.append(row)
+        exact.add(text)
+        near.add(key)
+    return kept, counts
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words in `text`."""
+    return len(text.split())
+
+
+def drop_length_outliers(rows: Sequence[dict], bounds: dict[str, tuple[int, int]]
+                         ) -> tuple[list[dict], dict[str, int]]:
+    """Drop rows whose word count in a bounded column is below/above its (min, max) bounds."""
+    kept, counts = [], {"too short": 0, "too long": 0}
+    for row in rows:
+        reason = None
+        for col, (low, high) in bounds.items():
+            n = word_count(row[col])
+            if n < low or n > high:
+                reason = "too short" if n < low else "too long"
+                break
+        if reason:
+            counts[reason] += 1
+        else:
+            kept.append(row)
+    return kept, counts
+
+
+def drop_leakage(splits: dict[str, list[dict]], column: str,
+                 order: Sequence[str] = ("test", "validation", "train")
+                 ) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Remove from each split the rows whose `column` (near-duplicate key) is in an earlier split.
+
+    The test split wins: a dialogue in both train and test leaves train, so the test set stays
+    the same and scores stay comparable. Returns the splits and a count per split.
+    """
+    unknown = [s for s in splits if s not in order]
+    if unknown:
+        raise ValueError(f"splits {unknown} are not in order={list(order)}; list every split")
+    seen: set[str] = set()
+    out, counts = {}, {}
+    for split in [s for s in order if s in splits]:
+        keys = [near_duplicate_key(r[column]) for r in splits[split]]
+        out[split] = [r for r, k in zip(splits[split], keys) if k not in seen]
+        counts[split] = len(splits[split]) - len(out[split])
+        seen.update(keys)
+    return {s: out[s] for s in splits}, counts
+
+
+def clean_splits(splits: dict[str, Sequence[Any]], required: Sequence[str], text_columns: Sequence[str],
+                 key_column: str, bounds: dict[str, tuple[int, int]],
+                 allowed: dict[str, set] | None = None) -> tuple[dict[str, list[dict]], dict[str, dict[str, int]]]:
+    """Validate, normalize, de-duplicate, drop length outliers and cross-split leaks, counting each.
+
+    Returns the cleaned splits and {split: {step or reason: count}}; 'normalized' counts rows
+    changed (kept), every other count is rows removed.
+    """
+    out, report = {}, {}
+    for split, rows in splits.items():
+        rows, drops = validate_rows(list(rows), required, split, allowed)
+        rows, changed = normalize_rows(rows, text_columns)
+        # normalizing can empty a field (e.g. only a zero-width or control char): validate again
+        rows, drops2 = validate_rows(rows, required, split, allowed)
+        rows, dups = drop_duplicates(rows, key_column)
+        rows, lengths = drop_length_outliers(rows, bounds)
+        missing = Counter(drops.dropped) + Counter(drops2.dropped)
+        report[split] = {"rows in": drops.total, "missing or empty": sum(missing.values()),
+                         "normalized": changed, **dups, **lengths}
+        out[split] = rows
+    out, leaks = drop_leakage(out, key_column)
+    for split in out:
+        report[split]["leak (in an earlier split)"] = leaks[split]
+        report[split]["rows out"] = len(out[split])
+    return out, report
+
+
+def _rows(split: Dataset | Sequence[dict]) -> list[dict]:
+    """Rows of a Dataset or a list as plain dicts."""
+    return split.to_list() if isinstance(split, Dataset) else list(split)
+
+
+def prepare_dialogsum(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[int, int]] | None = None
+                      ) -> tuple[DatasetDict, dict[str, dict[str, int]]]:
+    """Clean DialogSum splits (notebook 02): same columns out, and a count per step and split."""
+    splits = {s: _rows(d) for s, d in ds.items()}
+    clean, report = clean_splits(splits, DIALOGSUM_COLUMNS, ["dialogue", "summary", "topic"],
+                                 "dialogue", bounds or DIALOGSUM_BOUNDS)
+    return DatasetDict({s: _to_dataset(r, DIALOGSUM_COLUMNS, DIALOGSUM_FEATURES)
+                        for s, r in clean.items()}), report
+
+
+def prepare_sentiment(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[int, int]] | None = None
+                      ) -> tuple[DatasetDict, dict[str, dict[str, int]]]:
+    """Clean sentiment splits (notebook 02): labels as ClassLabel ids, and a count per step and split."""
+    splits = {s: [{**r, "label": _label_id(r.get("label"))} for r in _rows(d)] for s, d in ds.items()}
+    clean, report = clean_splits(splits, SENTIMENT_COLUMNS, ["text"], "text",
+                                 bounds or SENTIMENT_BOUNDS,
+                                 allowed={"label": set(range(len(SENTIMENT_LABELS)))})
+    return DatasetDict({s: _to_dataset(r, SENTIMENT_COLUMNS, SENTIMENT_FEATURES)
+                        for s, r in clean.items()}), report
+
+
+def _label_id(label: Any) -> Any:
+    """A label name to its class id; ids and anything else pass through for validation."""
+    return SENTIMENT_LABELS.index(label) if label in SENTIMENT_LABELS else label
+
+
+# --- inspection and splits ---------------------------------------------------------------
+def label_shares(ds: Dataset, column: str = "label") -> dict[str, float]:
+    """Share of each class in `ds` (ClassLabel names as keys), in the class order."""
+    names = ds.features[column].names
+    counts = Counter(ds[column])
+    return {name: counts.get(i, 0) / max(len(ds), 1) for i, name in enumerate(names)}
+
+
+def stratified_split(ds: Dataset, test_size: float, seed: int, column: str = "label") -> DatasetDict:
+    """Split into train/test keeping the class shares of `column` (a ClassLabel) in both."""
+    if not isinstance(ds.features.get(column), ClassLabel):
+        raise TypeError(f"column {column!r} must be a ClassLabel to stratify; convert it with "
+                         f"ds.class_encode_column({column!r})")
+    return ds.train_test_split(test_size=test_size, seed=seed, stratify_by_column=column)
+
+
+def token_lengths(texts: Sequence[str], tokenizer: Any) -> list[int]:
+    """Number of tokens of each text (no special tokens added)."""
+    return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+
+def percentile_rank(lengths: Sequence[int], max_length: int) -> float:
+    """Percent of lengths that fit in `max_length`: the percentile the cut-off sits at."""
+    if not lengths:
+        raise ValueError("lengths is empty")
+    return 100.0 * sum(n <= max_length for n in lengths) / len(lengths)
+
+
+# --- formatting for causal-LM fine-tuning ------------------------------------------------
+# A minimal chat template (Jinja, the format transformers' apply_chat_template uses); role
+# markers in the style of instruction-tuned models such as Phi-3. The eos closes each answer.
+SIMPLE_CHAT_TEMPLATE = (
+    "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] }}"
+    "{% if m['role'] == 'assistant' %}{{ eos_token }}{% endif %}{{ '\\n' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}"
+)
+
+
+def to_messages(dialogue: str, summary: str | None = None) -> list[dict[str, str]]:
+    """A DialogSum row as chat messages: the instruction from the user, the summary from the assistant."""
+    messages = [{"role": "user", "content": SUMMARY_PROMPT.removesuffix("\nSummary:").format(
+        dialogue=dialogue)}]
+    if summary is not None:
+        messages.append({"role": "assistant", "content": summary})
+    return messages
+
+
+def tokenize_dialogsum(ds: Dataset, tokenizer: Any, max_length: int) -> Dataset:
+    """Seed-prompt + summary token ids with the prompt masked (-100) in labels, for a Trainer."""
+    def _one(row: dict) -> dict:
+        return tokenize_prompt_completion(format_summary_prompt(row["dialogue"]), " " + row["summary"],
+                                          tokenizer, max_length)
+    return ds.map(_one, remove_columns=ds.column_names)
+
+
+# --- padding versus packing --------------------------------------------------------------
+def pad_fraction_padded(lengths: Sequence[int], batch_size: int, max_length: int | None = None) -> float:
+    """Share of pad tokens when batches (in this order) pad to their longest, or to max_length."""
+    if not lengths or batch_size < 1:
+        raise ValueError("need at least one length and batch_size >= 1")
+    real = total = 0
+    for start in range(0, len(lengths), batch_size):
+        batch = [min(n, max_length) if max_length else n for n in lengths[start:start + batch_size]]
+        width = max_length or max(batch)
+        real += sum(batch)
+        total += width * len(batch)
+    return 1 - real / total
+
+
+def pack_lengths(lengths: Sequence[int], block_size: int) -> list[list[int]]:
+    """First-fit-decreasing packing of whole examples into blocks of `block_size` tokens (indices)."""
+    too_long = [n for n in lengths if n > block_size]
+    if too_long:
+        raise ValueError(f"{len(too_long)} examples are longer than block_size={block_size} "
+                         f"(longest {max(too_long)}); truncate them first")
+    blocks: list[list[int]] = []
+    room: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        slot = next((b for b, free in enumerate(room) if free >= lengths[i]), None)
+        if slot is None:
+            blocks.append([])
+            room.append(block_size)
+            slot = len(blocks) - 1
+        blocks[slot].append(i)
+        room[slot] -= lengths[i]
+    return blocks
+
+
+def pad_fraction_packed(lengths: Sequence[int], block_size: int) -> float:
+    """Share of pad tokens when whole examples are packed into blocks of `block_size`."""
+    blocks = pack_lengths(lengths, block_size)
+    return 1 - sum(lengths) / (len(blocks) * block_size)
+
+
+# --- augmentation ------------------------------------------------------------------------
+def swap_speakers(text: str) -> str:
+    """Swap the tags #Person1# and #Person2# everywhere in `text` (dialogue or summary)."""
+    return text.replace("#Person1#", "\0").replace("#Person2#", "#Person1#").replace("\0", "#Person2#")
+
+
+def augment_speaker_swap(ds: Dataset) -> Dataset:
+    """A copy of DialogSum rows with speakers swapped in dialogue and summary; ids get '_swap'."""
+    return ds.map(lambda r: {"id": r["id"] + "_swap", "dialogue": swap_speakers(r["dialogue"]),
+                             "summary": swap_speakers(r["summary"])})
+
+
+def _untagged(text: str) -> str:
+    """`text` without speaker tags."""
+    return text.replace("#Person1#", "").replace("#Person2#", "")
+
+
+def check_speaker_swap(original: Dataset, augmented: Dataset) -> dict[str, int]:
+    """Count augmented rows that break the swap's promises (0s mean labels stayed right)."""
+    bad = Counter({"not an involution": 0, "tag counts not swapped": 0, "summary changed otherwise": 0})
+    for o, a in zip(original, augmented, strict=True):
+        for col in ("dialogue", "summary"):
+            if swap_speakers(a[col]) != o[col]:
+                bad["not an involution"] += 1
+            if (a[col].count("#Person1#"), a[col].count("#Person2#")) != (
+                    o[col].count("#Person2#"), o[col].count("#Person1#")):
+                bad["tag counts not swapped"] += 1
+        bad["summary changed otherwise"] += _untagged(a["summary"]) != _untagged(o["summary"])
+    return dict(bad)

@@ -202,3 +202,187 @@ def test_tokenize_max_length_too_small(tokenizer) -> None:
     with pytest.raises(ValueError, match="max_length=4 is too small"):
         D.tokenize_prompt_completion(D.format_summary_prompt("hi"), " one two three four",
                                      tokenizer, max_length=4)
+
+
+# --- cleaning ----------------------------------------------------------------------------
+def test_normalize_text_unicode_whitespace_and_lines() -> None:
+    raw = "#Person1#:\u00a0Hi  there\t!\r\n\n  #Person2#: ｈｅｌ\u200bｌｏ \n"
+    assert D.normalize_text(raw) == "#Person1#: Hi there !\n#Person2#: hello"
+    assert D.normalize_text("   ") == ""
+
+
+def test_near_duplicate_key_ignores_case_punctuation_spacing() -> None:
+    assert D.near_duplicate_key("The food was GREAT!") == D.near_duplicate_key("the food  was great")
+    assert D.near_duplicate_key("#Person1#: Hi.") == "#person1# hi"
+    assert D.near_duplicate_key("not good") != D.near_duplicate_key("good")
+
+
+def test_normalize_rows_counts_changed_and_keeps_non_strings() -> None:
+    rows = [{"text": "a  b", "label": 1}, {"text": "c", "label": 2}, {"text": None, "label": 0}]
+    out, changed = D.normalize_rows(rows, ["text"])
+    assert changed == 1 and out[0] == {"text": "a b", "label": 1} and out[2]["text"] is None
+    assert rows[0]["text"] == "a  b"  # input untouched
+
+
+def test_drop_duplicates_exact_and_near() -> None:
+    rows = [{"text": "Good food."}, {"text": "Good food."}, {"text": "good FOOD"}, {"text": "Bad."}]
+    kept, counts = D.drop_duplicates(rows, "text")
+    assert kept == [rows[0], rows[3]]
+    assert counts == {"exact duplicate": 1, "near duplicate": 1}
+
+
+def test_drop_length_outliers() -> None:
+    rows = [{"t": "one"}, {"t": "one two three"}, {"t": " ".join(["w"] * 10)}]
+    kept, counts = D.drop_length_outliers(rows, {"t": (2, 5)})
+    assert kept == [rows[1]] and counts == {"too short": 1, "too long": 1}
+
+
+def test_drop_leakage_test_wins_and_counts_per_split() -> None:
+    splits = {"train": [{"d": "A"}, {"d": "b!"}, {"d": "c"}], "validation": [{"d": "B"}],
+              "test": [{"d": "a"}]}
+    out, counts = D.drop_leakage(splits, "d")
+    assert out["train"] == [{"d": "c"}] and out["test"] == [{"d": "a"}]
+    assert out["validation"] == [{"d": "B"}] and counts == {"test": 0, "validation": 0, "train": 2}
+    assert list(out) == ["train", "validation", "test"]
+
+
+def test_drop_leakage_unknown_split() -> None:
+    with pytest.raises(ValueError, match="dev"):
+        D.drop_leakage({"dev": []}, "d")
+
+
+def _dialog(i: int, **kw) -> dict:
+    return {"id": f"r{i}", "dialogue": f"#Person1#: Hello number {i}, how are you today my friend?\n"
+            f"#Person2#: Fine thanks, and you?", "summary": f"#Person1# greets #Person2# {i}.",
+            "topic": "greeting", **kw}
+
+
+def test_prepare_dialogsum_catches_every_injected_row() -> None:
+    good = [_dialog(i) for i in range(6)]
+    bad = [
+        {**_dialog(0), "id": "dup"},  # exact duplicate dialogue
+        {**_dialog(1), "dialogue": _dialog(1)["dialogue"].upper()},  # near duplicate
+        {**_dialog(7), "summary": None},  # missing
+        {**_dialog(8), "summary": " \u200b "},  # empty once the zero-width space is removed
+        {**_dialog(9), "dialogue": "#Person1#: Hi."},  # too short
+        _dialog(5),  # leaks into test below
+    ]
+    raw = {"train": good[:5] + bad, "validation": [_dialog(20)],
+           "test": [_dialog(5), {**_dialog(21), "dialogue": "a\u00a0 " + _dialog(21)["dialogue"]}]}
+    ds, report = D.prepare_dialogsum(raw)
+    train = report["train"]
+    assert train["rows in"] == 11 and train["missing or empty"] == 2
+    assert train["exact duplicate"] == 1 and train["near duplicate"] == 1
+    assert train["too short"] == 1 and train["leak (in an earlier split)"] == 1
+    assert report["test"]["normalized"] == 1
+    assert ds["train"].column_names == D.DIALOGSUM_COLUMNS
+    removed = sum(v for k, v in train.items() if k not in ("rows in", "rows out", "normalized"))
+    assert train["rows out"] == len(ds["train"]) == train["rows in"] - removed
+
+
+def test_prepare_dialogsum_removes_leaked_dialogue_from_train() -> None:
+    raw = {"train": [_dialog(1), _dialog(2)], "validation": [_dialog(3)],
+           "test": [{**_dialog(2), "id": "t"}]}
+    ds, report = D.prepare_dialogsum(raw)
+    assert ds["train"]["id"] == ["r1"] and report["train"]["leak (in an earlier split)"] == 1
+
+
+def test_prepare_sentiment_names_or_ids_and_bad_labels() -> None:
+    raw = {"train": [{"text": "Great phone.", "label": "positive"}, {"text": "Awful.", "label": 0},
+                     {"text": "Meh.", "label": "meh"}, {"text": "ok", "label": None},
+                     {"text": " ".join(["long"] * 300), "label": 1}],
+           "validation": [{"text": "Fine.", "label": 1}], "test": [{"text": "Bad.", "label": 0}]}
+    ds, report = D.prepare_sentiment(raw)
+    assert ds["train"]["label"] == [2, 0] and report["train"]["missing or empty"] == 2
+    assert report["train"]["too long"] == 1
+    assert ds["train"].features["label"].names == D.SENTIMENT_LABELS
+
+
+def test_prepare_accepts_a_datasetdict() -> None:
+    dd = DatasetDict({s: Dataset.from_list([_dialog(i)]) for i, s in enumerate(D.SPLITS)})
+    ds, _ = D.prepare_dialogsum(dd)
+    assert {s: len(d) for s, d in ds.items()} == {"train": 1, "validation": 1, "test": 1}
+
+
+# --- inspection, splits ------------------------------------------------------------------
+def _senti(n_per_class: dict[int, int]) -> Dataset:
+    labels = [lab for lab, n in n_per_class.items() for _ in range(n)]
+    return Dataset.from_dict({"text": [f"t{i}" for i in range(len(labels))], "label": labels},
+                             features=D.SENTIMENT_FEATURES)
+
+
+def test_label_shares_and_stratified_split() -> None:
+    ds = _senti({0: 35, 1: 27, 2: 38})
+    assert D.label_shares(ds) == {"negative": 0.35, "neutral": 0.27, "positive": 0.38}
+    split = D.stratified_split(ds, test_size=0.2, seed=0)
+    assert len(split["test"]) == 20
+    for part in split.values():
+        for share, want in zip(D.label_shares(part).values(), (0.35, 0.27, 0.38)):
+            assert abs(share - want) < 0.03
+    again = D.stratified_split(ds, test_size=0.2, seed=0)
+    assert again["test"]["text"] == split["test"]["text"]  # fixed seed, same split
+
+
+def test_stratified_split_needs_classlabel() -> None:
+    with pytest.raises(TypeError, match="class_encode_column"):
+        D.stratified_split(Dataset.from_dict({"text": ["a", "b"], "label": ["x", "y"]}), 0.5, 0)
+
+
+def test_token_lengths_and_percentile_rank(tokenizer) -> None:
+    assert D.token_lengths(["hi there", "hello"], tokenizer) == [2, 1]
+    assert D.percentile_rank([1, 2, 3, 4], 3) == 75.0
+    with pytest.raises(ValueError, match="empty"):
+        D.percentile_rank([], 3)
+
+
+# --- chat format, tokenized set ----------------------------------------------------------
+def test_to_messages_and_simple_template(tokenizer) -> None:
+    msgs = D.to_messages("#Person1#: hi", "they greet")
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert msgs[0]["content"] == "Summarize the following conversation:\n#Person1#: hi"
+    assert len(D.to_messages("x")) == 1
+    tokenizer.chat_template = D.SIMPLE_CHAT_TEMPLATE
+    text = tokenizer.apply_chat_template(msgs, tokenize=False)
+    assert text == ("<|user|>\nSummarize the following conversation:\n#Person1#: hi\n"
+                    "<|assistant|>\nthey greet<|endoftext|>\n")
+    prompt = tokenizer.apply_chat_template(msgs[:1], tokenize=False, add_generation_prompt=True)
+    assert prompt.endswith("<|assistant|>\n")
+
+
+def test_tokenize_dialogsum(tokenizer) -> None:
+    ds = Dataset.from_list([{**GOOD_DIALOGUE, "dialogue": "#Person1#: hi there\n#Person2#: hello",
+                             "summary": "they greet"}])
+    out = D.tokenize_dialogsum(ds, tokenizer, max_length=64)
+    assert out.column_names == ["input_ids", "attention_mask", "labels"]
+    assert out[0]["labels"][-1] == tokenizer.eos_token_id and out[0]["labels"][0] == -100
+
+
+# --- padding versus packing --------------------------------------------------------------
+def test_pad_fractions() -> None:
+    assert D.pad_fraction_padded([2, 4, 4, 4], batch_size=2) == pytest.approx(2 / 16)
+    assert D.pad_fraction_padded([2, 4], batch_size=2, max_length=8) == pytest.approx(10 / 16)
+    assert D.pad_fraction_padded([10], batch_size=1, max_length=8) == 0  # truncated to 8
+    assert D.pack_lengths([3, 5, 2, 6], block_size=8) == [[3, 2], [1, 0]]
+    assert D.pad_fraction_packed([3, 5, 2, 6], block_size=8) == 0
+    assert D.pad_fraction_packed([5, 5], block_size=8) == pytest.approx(6 / 16)
+
+
+def test_pad_fraction_bad_input() -> None:
+    with pytest.raises(ValueError, match="block_size=4"):
+        D.pack_lengths([3, 9], 4)
+    with pytest.raises(ValueError, match="at least one"):
+        D.pad_fraction_padded([], 2)
+
+
+# --- augmentation ------------------------------------------------------------------------
+def test_swap_speakers_and_check() -> None:
+    assert D.swap_speakers("#Person1# asks #Person2#.") == "#Person2# asks #Person1#."
+    rows = Dataset.from_list([{"id": "a", "dialogue": "#Person1#: Hi.\n#Person2#: Yo.",
+                               "summary": "#Person1# greets #Person2#.", "topic": "t"}])
+    aug = D.augment_speaker_swap(rows)
+    assert aug[0]["id"] == "a_swap" and aug[0]["dialogue"] == "#Person2#: Hi.\n#Person1#: Yo."
+    assert set(D.check_speaker_swap(rows, aug).values()) == {0}
+    naive = rows.map(lambda r: {"summary": r["summary"].replace("#Person1#", "#Person2#")})
+    assert D.check_speaker_swap(rows, naive)["tag counts not swapped"] >= 1
+    with pytest.raises(ValueError):
+        D.check_speaker_swap(rows, aug.select([]))
