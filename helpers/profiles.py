@@ -39,9 +39,9 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "smoke": {"pretrain_steps": 200, "n_samples": 3, "max_new_tokens": 40},
     },
     # --- 02 data preparation -----------------------------------------------------------
-    "02": {
-        "gpu": {"max_length": 512},
-        "smoke": {"max_length": 384},
+    "02": {  # max_length and batch_size match notebook 04's, whose training these sets feed
+        "gpu": {"max_length": 512, "batch_size": 4},
+        "smoke": {"max_length": 384, "batch_size": 8},
     },
     # --- 03 sentiment classification heads ----------------------------------------------
     "03": {
