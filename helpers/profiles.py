@@ -52,13 +52,13 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     "04": {  # gpu: about 30 minutes on a free Colab T4 (an estimate); smoke: ~3 minutes on 2 CPU cores
         "gpu": {
             "max_steps": 200, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 20,
-            "eval_steps": 50, "max_length": 512, "max_new_tokens": 100, "n_val": 64, "n_check": 64,
-            "gen_batch_size": 16,
+            "eval_steps": 50, "save_steps": 50, "logging_steps": 10, "max_length": 512,
+            "max_new_tokens": 100, "n_val": 64, "n_check": 64, "gen_batch_size": 16,
         },
         "smoke": {
             "max_steps": 150, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 15,
-            "eval_steps": 25, "max_length": 384, "max_new_tokens": 60, "n_val": 100, "n_check": 150,
-            "gen_batch_size": 50,
+            "eval_steps": 25, "save_steps": 75, "logging_steps": 5, "max_length": 384,
+            "max_new_tokens": 60, "n_val": 100, "n_check": 150, "gen_batch_size": 50,
         },
     },
     # --- 05 evaluation and iteration ----------------------------------------------------

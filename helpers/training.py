@@ -7,61 +7,76 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import torch
 from datasets import Dataset
+from typing_extensions import Self
 
 from .profiles import Profile
 
+if TYPE_CHECKING:  # imported lazily at run time: trl and peft are slow to import
+    from peft import PeftModel
+    from trl import SFTConfig, SFTTrainer
 
-def make_sft_config(P: Profile, output_dir: str, **overrides: Any):
+
+def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
     """TRL SFTConfig from notebook 04's per-profile settings; keyword overrides win."""
     from trl import SFTConfig
 
-    s = lambda name: P.setting("04", name)  # noqa: E731 - a short alias keeps the table readable
+    s = lambda name: P.setting("04", name)  # this notebook's per-profile settings
     on_cuda = P.device == "cuda"
-    kwargs: dict[str, Any] = dict(
-        output_dir=output_dir,
-        max_steps=s("max_steps"),
-        per_device_train_batch_size=s("batch_size"),
-        per_device_eval_batch_size=s("batch_size"),
-        gradient_accumulation_steps=s("grad_accum"),
-        learning_rate=s("lr"),
-        warmup_steps=s("warmup_steps"),
-        lr_scheduler_type="cosine",
-        eval_strategy="steps",  # was `evaluation_strategy` before transformers 4.46
-        eval_steps=s("eval_steps"),
-        logging_steps=max(1, s("eval_steps") // 5),
-        save_strategy="no",  # the notebook saves the adapter itself
-        max_length=s("max_length"),  # was `max_seq_length` before TRL 0.20
-        completion_only_loss=True,  # loss on the summary tokens only, not the prompt
-        fp16=on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
-        bf16=on_cuda and P.compute_dtype == torch.bfloat16,
-        gradient_checkpointing=on_cuda,
-        gradient_checkpointing_kwargs={"use_reentrant": False} if on_cuda else None,
-        use_cpu=not on_cuda,
-        report_to="none",
-        disable_tqdm=True,
-        seed=0,
-        data_seed=0,
-    )
+    kwargs: dict[str, Any] = {
+        "output_dir": output_dir,
+        "max_steps": s("max_steps"),
+        "per_device_train_batch_size": s("batch_size"),
+        "per_device_eval_batch_size": s("batch_size"),
+        "gradient_accumulation_steps": s("grad_accum"),
+        "learning_rate": s("lr"),
+        "warmup_steps": s("warmup_steps"),
+        "lr_scheduler_type": "cosine",
+        "eval_strategy": "steps",  # was `evaluation_strategy` before transformers 4.46
+        "eval_steps": s("eval_steps"),
+        "logging_steps": s("logging_steps"),
+        "save_strategy": "steps",  # checkpoints to resume from if a Colab session drops
+        "save_steps": s("save_steps"),
+        "save_total_limit": 1,
+        "max_length": s("max_length"),  # was `max_seq_length` before TRL 0.20
+        "completion_only_loss": True,  # loss on the summary tokens only, not the prompt
+        "fp16": on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
+        "bf16": on_cuda and P.compute_dtype == torch.bfloat16,
+        # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Called
+        # `gradient_checkpointing(_kwargs)` before transformers 5.x (still accepted, deprecated).
+        "activation_checkpointing": on_cuda,
+        "activation_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
+        "use_cpu": not on_cuda,
+        "report_to": "none",
+        "disable_tqdm": True,
+        "seed": 0,
+        "data_seed": 0,
+    }
+    if overrides.get("max_steps") is None:
+        overrides.pop("max_steps", None)  # None means "the profile's default", as in the notebooks
     kwargs.update(overrides)
     return SFTConfig(**kwargs)
 
 
-def prepare_for_qlora(model: torch.nn.Module, lora_config, gradient_checkpointing: bool = False):
-    """k-bit preparation (fp32 norms, input grads) then LoRA adapters; use_cache off for training."""
+def prepare_for_qlora(model: torch.nn.Module, lora_config,
+                      gradient_checkpointing: bool | None = None) -> PeftModel:
+    """k-bit preparation (fp32 norms, input grads) then LoRA adapters; checkpointing on CUDA by default."""
     from peft import get_peft_model, prepare_model_for_kbit_training
 
+    if gradient_checkpointing is None:
+        gradient_checkpointing = model.device.type == "cuda"
     model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=gradient_checkpointing)
     model.config.use_cache = False  # the KV cache is useless in training and clashes with checkpointing
     return get_peft_model(model, lora_config)
 
 
 def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
-                     eval_ds: Dataset, output_dir: str, **overrides: Any):
+                     eval_ds: Dataset, output_dir: str, **overrides: Any) -> SFTTrainer:
     """Fine-tune `model` on prompt/completion rows with SFTTrainer; returns the trained trainer."""
     from transformers import PrinterCallback
     from trl import SFTTrainer
@@ -95,6 +110,8 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str],
 
     if isinstance(dialogues, str):
         raise TypeError("pass a list of dialogues, not one string")
+    if max_new_tokens < 1 or batch_size < 1:
+        raise ValueError(f"max_new_tokens and batch_size must be >= 1, got {max_new_tokens}, {batch_size}")
     model.eval()
     old_side, tokenizer.padding_side = tokenizer.padding_side, "left"  # new tokens follow the prompt
     summaries: list[str] = []
@@ -112,14 +129,32 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str],
     return summaries
 
 
-def load_adapter(P: Profile, adapter_dir: str, quantize: str | None = "nf4"):
-    """A fresh base (4-bit unless quantize=None) with the saved LoRA adapter loaded on top."""
+def saved_adapter_dtype(adapter_dir: str | Path) -> torch.dtype:
+    """The dtype the adapter's weights were saved in (TRL trains QLoRA adapters in bf16)."""
+    from safetensors import safe_open
+
+    path = Path(adapter_dir) / "adapter_model.safetensors"
+    if not path.exists():
+        raise FileNotFoundError(f"no adapter_model.safetensors in {Path(adapter_dir).name}/: "
+                                "save one with model.save_pretrained(adapter_dir)")
+    with safe_open(str(path), "pt") as f:
+        return f.get_tensor(next(iter(f.keys()))).dtype
+
+
+def load_adapter(P: Profile, adapter_dir: str | Path,
+                 quantize: str | None = "nf4") -> tuple[PeftModel, Any]:
+    """A fresh base (4-bit unless quantize=None) with the saved LoRA adapter, in its saved dtype."""
     from peft import PeftModel
 
     from .models import load_causal_lm
 
+    dtype = saved_adapter_dtype(adapter_dir)
     base, tokenizer = load_causal_lm(P, quantize=quantize)
-    return PeftModel.from_pretrained(base, adapter_dir), tokenizer
+    model = PeftModel.from_pretrained(base, str(adapter_dir))
+    for name, param in model.named_parameters():  # from_pretrained upcasts bf16 adapters to fp32:
+        if "lora_" in name:  # keep the trained dtype so the reloaded model is exactly the trained one
+            param.data = param.data.to(dtype)
+    return model, tokenizer
 
 
 class PeakMemory:
@@ -138,7 +173,7 @@ class PeakMemory:
             self.peak_mb = max(self.peak_mb, self._rss_mb())
             time.sleep(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> Self:
         if self.device == "cuda":
             torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
@@ -166,6 +201,8 @@ class PeakMemory:
 
 def dedupe_by_dialogue(ds: Dataset) -> tuple[Dataset, int]:
     """Keep the first row of each distinct dialogue; returns the data set and how many were dropped."""
+    if "dialogue" not in ds.column_names:
+        raise ValueError(f"dedupe_by_dialogue needs a 'dialogue' column; found {ds.column_names}")
     seen: set[str] = set()
     keep = []
     for i, dialogue in enumerate(ds["dialogue"]):

@@ -1,0 +1,172 @@
+"""Unit tests of helpers.training on a tiny random Phi and a tokenizer trained on a few sentences."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import torch
+from datasets import Dataset
+
+from helpers.models import make_lora_config, phi_config, train_tokenizer
+from helpers.profiles import Profile
+from helpers.training import (
+    PeakMemory,
+    dedupe_by_dialogue,
+    generate_summaries,
+    loss_history,
+    make_sft_config,
+    prepare_for_qlora,
+    saved_adapter_dtype,
+    train_summarizer,
+)
+
+SMOKE = Profile(name="smoke", reason="test", device="cpu", compute_dtype=torch.float32)
+T4 = Profile(name="gpu", reason="test", device="cuda", compute_dtype=torch.float16)
+SENTENCES = [
+    "#Person1#: Hello, how are you?\n#Person2#: Fine, thanks. And you?",
+    "#Person1#: Where is the station?\n#Person2#: Two blocks north, next to the bank.",
+    "Summarize the following conversation:", "Summary:",
+    "#Person1# asks #Person2# the way to the station.",
+    "#Person1# and #Person2# greet each other.",
+]
+TINY = {"vocab_size": 300, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "partial_rotary_factor": 0.5, "max_position_embeddings": 128}
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    tok = train_tokenizer(SENTENCES * 5, vocab_size=TINY["vocab_size"])
+    tok.pad_token = tok.eos_token
+    return tok
+
+
+@pytest.fixture
+def tiny_model(tokenizer):
+    from transformers import PhiForCausalLM
+
+    torch.manual_seed(0)
+    config = phi_config(TINY, vocab_size=len(tokenizer), bos_token_id=tokenizer.eos_token_id,
+                        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    return PhiForCausalLM(config)
+
+
+def pc_rows(n: int = 16) -> Dataset:
+    """Prompt/completion rows like helpers.data.to_prompt_completion makes."""
+    pairs = [(SENTENCES[0], " #Person1# and #Person2# greet each other."),
+             (SENTENCES[1], " #Person1# asks #Person2# the way to the station.")]
+    rows = [pairs[i % 2] for i in range(n)]
+    return Dataset.from_dict({"prompt": [f"Summarize the following conversation:\n{d}\nSummary:"
+                                         for d, _ in rows],
+                              "completion": [c for _, c in rows]})
+
+
+def test_sft_config_takes_the_profile_settings_and_overrides(tmp_path) -> None:
+    config = make_sft_config(SMOKE, str(tmp_path))
+    assert config.max_steps == SMOKE.setting("04", "max_steps")
+    assert config.learning_rate == SMOKE.setting("04", "lr")
+    assert config.eval_strategy == "steps" and config.completion_only_loss is True
+    assert not config.fp16 and not config.bf16 and not config.gradient_checkpointing
+    assert config.report_to == [] and config.disable_tqdm
+    short = make_sft_config(SMOKE, str(tmp_path), max_steps=3, learning_rate=1e-3)
+    assert short.max_steps == 3 and short.learning_rate == 1e-3
+    assert make_sft_config(SMOKE, str(tmp_path), max_steps=None).max_steps == config.max_steps
+
+
+def test_sft_config_on_a_t4_uses_fp16_and_checkpointing(tmp_path) -> None:
+    config = make_sft_config(T4, str(tmp_path))
+    assert config.fp16 and not config.bf16  # a T4 has no bf16
+    assert config.gradient_checkpointing
+    assert config.gradient_checkpointing_kwargs == {"use_reentrant": False}
+
+
+def test_sft_config_rejects_unknown_arguments(tmp_path) -> None:
+    with pytest.raises(TypeError):
+        make_sft_config(SMOKE, str(tmp_path), evaluation_strategy="steps")  # the seed's old name
+
+
+def test_prepare_for_qlora_adds_adapters_and_turns_off_cache(tiny_model) -> None:
+    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert trainable == TINY["num_hidden_layers"] * 4 * 4 * (32 + 32)  # layers x modules x r x (in+out)
+    assert model.config.use_cache is False
+    assert not model.base_model.model.is_activation_checkpointing  # off on CPU by default
+
+
+def test_prepare_for_qlora_names_missing_modules(tiny_model) -> None:
+    with pytest.raises(ValueError, match="Wqkv"):  # Phi-2's old remote-code names match nothing
+        prepare_for_qlora(tiny_model, make_lora_config(target_modules=["Wqkv", "out_proj"]))
+
+
+def test_generate_summaries_returns_one_string_per_dialogue(tiny_model, tokenizer) -> None:
+    dialogues = [SENTENCES[0], SENTENCES[1], SENTENCES[0] + "\n" + SENTENCES[1]]
+    out = generate_summaries(tiny_model, tokenizer, dialogues, max_new_tokens=5, batch_size=2)
+    assert len(out) == 3 and all(isinstance(s, str) for s in out)
+    assert tokenizer.padding_side == "right"  # restored after left-padded generation
+    alone = generate_summaries(tiny_model, tokenizer, dialogues[:1], max_new_tokens=5)
+    assert alone[0] == out[0]  # left padding: batching does not change a greedy summary
+    assert generate_summaries(tiny_model, tokenizer, [], max_new_tokens=5) == []
+
+
+def test_generate_summaries_bad_input(tiny_model, tokenizer) -> None:
+    with pytest.raises(TypeError, match="list"):
+        generate_summaries(tiny_model, tokenizer, "one dialogue", max_new_tokens=5)
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        generate_summaries(tiny_model, tokenizer, ["x"], max_new_tokens=0)
+
+
+def test_train_summarizer_trains_and_logs(tiny_model, tokenizer, tmp_path) -> None:
+    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))
+    trainer = train_summarizer(SMOKE, model, tokenizer, pc_rows(16), pc_rows(4), str(tmp_path),
+                               max_steps=4, eval_steps=2, logging_steps=1, save_steps=4,
+                               per_device_train_batch_size=4, learning_rate=1e-2)
+    assert trainer.state.global_step == 4
+    curves = loss_history(trainer)
+    assert curves["train"][0] == [1, 2, 3, 4] and len(curves["validation"][1]) == 2
+    assert all(v > 0 for v in curves["train"][1])
+
+
+def test_train_summarizer_wants_prompt_completion_columns(tiny_model, tokenizer, tmp_path) -> None:
+    raw = Dataset.from_dict({"dialogue": ["a"], "summary": ["b"]})
+    with pytest.raises(ValueError, match="to_prompt_completion"):
+        train_summarizer(SMOKE, tiny_model, tokenizer, raw, raw, str(tmp_path))
+
+
+def test_loss_history_splits_train_and_eval() -> None:
+    log = [{"step": 1, "loss": 2.0}, {"step": 2, "loss": 1.5}, {"step": 2, "eval_loss": 1.7},
+           {"step": 2, "train_runtime": 3.0}]
+    curves = loss_history(SimpleNamespace(state=SimpleNamespace(log_history=log)))
+    assert curves == {"train": ([1, 2], [2.0, 1.5]), "validation": ([2], [1.7])}
+    empty = loss_history(SimpleNamespace(state=SimpleNamespace(log_history=[])))
+    assert empty == {"train": ([], []), "validation": ([], [])}
+
+
+def test_saved_adapter_dtype_reads_the_file(tiny_model, tmp_path) -> None:
+    from peft import get_peft_model
+
+    model = get_peft_model(tiny_model, make_lora_config(r=2))
+    for name, param in model.named_parameters():
+        if "lora_" in name:
+            param.data = param.data.to(torch.bfloat16)  # what TRL does to QLoRA adapters
+    model.save_pretrained(tmp_path)
+    assert saved_adapter_dtype(tmp_path) == torch.bfloat16
+    with pytest.raises(FileNotFoundError, match="save_pretrained"):
+        saved_adapter_dtype(tmp_path / "missing")
+
+
+def test_peak_memory_sees_an_allocation() -> None:
+    with PeakMemory("cpu", interval=0.005) as mem:
+        block = torch.ones(64 * 2**20 // 4)  # 64 MB
+        block += 1
+        del block
+    assert mem.peak_mb >= mem.start_mb and mem.delta_mb > 30
+
+
+def test_dedupe_by_dialogue_drops_repeats(capsys) -> None:
+    ds = Dataset.from_dict({"id": ["a", "b", "c", "d"],
+                            "dialogue": ["x  y", "x y", "z", "z"], "summary": ["1", "2", "3", "4"]})
+    kept, dropped = dedupe_by_dialogue(ds)
+    assert dropped == 2 and kept["id"] == ["a", "c"]  # the first of each, whitespace ignored
+    assert "dropped 2" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="dialogue"):
+        dedupe_by_dialogue(Dataset.from_dict({"text": ["a"]}))
