@@ -4,8 +4,14 @@ import pytest
 import torch
 
 from helpers.memory import (
-    BYTES_PER_PARAM, GIB, ParamSplit, lora_param_count, memory_table, method_memory,
-    split_parameters, training_memory,
+    BYTES_PER_PARAM,
+    GIB,
+    ParamSplit,
+    lora_param_count,
+    memory_table,
+    method_memory,
+    split_parameters,
+    training_memory,
 )
 from helpers.models import PHI_LORA_TARGETS, phi2_on_meta
 
