@@ -8,6 +8,7 @@ download) and give the same numbers on a laptop, in CI and on Colab.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -280,3 +281,27 @@ def early_stopping_point(
             if waited >= patience:
                 return {"best_step": int(best_step), "best_loss": best_loss, "stop_step": int(step)}
     return {"best_step": int(best_step), "best_loss": best_loss, "stop_step": None}
+
+
+_WORD = re.compile(r"#?\w+#?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def unsupported_details(prediction: str, source: str) -> list[str]:
+    """Names and numbers in `prediction` that never occur in `source` (a hallucination check).
+
+    A detail is a word with a digit, or a capitalised word that does not start a sentence;
+    speaker tags such as #Person1# are skipped. Matching ignores case.
+    """
+    if not isinstance(prediction, str) or not isinstance(source, str):
+        raise TypeError("pass one prediction and one source text, as strings")
+    known = {w.lower() for w in _WORD.findall(source)}
+    found: list[str] = []
+    for sentence in _SENTENCE_END.split(prediction.strip()):
+        for i, word in enumerate(_WORD.findall(sentence)):
+            if word.startswith("#"):
+                continue
+            is_detail = any(c.isdigit() for c in word) or (i > 0 and word[0].isupper())
+            if is_detail and word.lower() not in known and word not in found:
+                found.append(word)
+    return found

@@ -271,3 +271,16 @@ def test_early_stopping_point_bad_input():
         metrics.early_stopping_point([1], [0.5], patience=1, min_delta=-1)
     with pytest.raises(ValueError, match="NaN"):
         metrics.early_stopping_point([1, 2], [0.5, float("nan")], patience=1)
+
+
+def test_unsupported_details():
+    dialogue = "#Person1#: Hi, the booking is under Ito, 6 nights.\n#Person2#: Breakfast is at 7:30 am."
+    good = "#Person1# checks in under Ito for 6 nights. Breakfast is at 7:30 am."
+    bad = "#Person1# checks in under Kowalski for 3 nights. Breakfast is at 8:30 am. Kowalski pays."
+    assert metrics.unsupported_details(good, dialogue) == []
+    # sentence-initial capitals ("Breakfast", "Kowalski" at a sentence start) are not details
+    assert metrics.unsupported_details(bad, dialogue) == ["Kowalski", "3", "8"]
+    assert metrics.unsupported_details("under ITO", dialogue) == []  # case is ignored
+    assert metrics.unsupported_details("", dialogue) == []
+    with pytest.raises(TypeError, match="strings"):
+        metrics.unsupported_details(["a"], dialogue)
