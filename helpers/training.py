@@ -52,6 +52,7 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
         "activation_checkpointing": on_cuda,
         "activation_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
         "use_cpu": not on_cuda,
+        "ddp_find_unused_parameters": False,  # multi-process runs: every LoRA weight gets a gradient
         "report_to": "none",
         "disable_tqdm": True,
         "seed": 0,
