@@ -111,3 +111,25 @@ def bytes_per_param_table(n_params: int):
         [{"format": f, "bytes/param": round(b, 4), "weights GiB": round(n_params * b / GIB, 3)}
          for f, b in BYTES_PER_PARAM.items()]
     ).set_index("format")
+
+
+def method_states(split: ParamSplit, method: str, compute: str = "bf16",
+                  kbit_prepared: bool = True) -> dict[str, float]:
+    """Bytes of weights and AdamW states (no gradients, no activations) for one training method.
+
+    method: 'full' (fp32 weights), 'lora' (base in `compute`, fp32 adapters as PEFT makes them)
+    or 'qlora' (NF4 Linear weights; the rest fp32 after `prepare_model_for_kbit_training`,
+    which upcasts norms, embeddings and lm_head, or `compute` when kbit_prepared=False).
+    The benchmark checks these against measured memory (benchmarks/RESULTS.md).
+    """
+    if method == "full":
+        parts = training_memory(0.0, split.total)
+    elif method == "lora":
+        parts = training_memory(split.total * BYTES_PER_PARAM[compute], split.lora)
+    elif method == "qlora":
+        other = BYTES_PER_PARAM["fp32" if kbit_prepared else compute]
+        parts = training_memory(split.linear * BYTES_PER_PARAM["nf4"] + split.other * other, split.lora)
+    else:
+        raise ValueError(f"method must be 'full', 'lora' or 'qlora', got {method!r}")
+    return {"weights": parts["weights"], "optimizer": parts["optimizer"],
+            "total": parts["weights"] + parts["optimizer"]}
