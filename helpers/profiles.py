@@ -62,9 +62,15 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
     # --- 05 evaluation and iteration ----------------------------------------------------
-    "05": {
-        "gpu": {"n_bootstrap": 1000, "iter_max_steps": 100},
-        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60},
+    # iter_*: the iteration loop (two variants, same budget); overfit_*: a small-subset run whose
+    # validation loss turns up, for early stopping (patience in evaluations).
+    "05": {  # gpu: ~30-45 minutes on a free Colab T4 (an estimate); smoke: ~3 minutes on 2 CPU cores
+        "gpu": {"n_bootstrap": 1000, "iter_max_steps": 100, "iter_lora_r": 8, "overfit_n_train": 64,
+                "overfit_n_val": 64, "overfit_steps": 120, "overfit_eval_steps": 10, "overfit_lr": 2e-4,
+                "patience": 2},
+        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60, "iter_lora_r": 8, "overfit_n_train": 32,
+                  "overfit_n_val": 40, "overfit_steps": 80, "overfit_eval_steps": 8, "overfit_lr": 1e-3,
+                  "patience": 2},
     },
 }
 
