@@ -44,9 +44,13 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "smoke": {"max_length": 384, "batch_size": 8},
     },
     # --- 03 sentiment classification heads ----------------------------------------------
-    "03": {
-        "gpu": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "max_length": 128},
-        "smoke": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "max_length": 64},
+    "03": {  # lr is full fine-tuning's; heads and adapters train with larger ones
+        "gpu": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "lora_lr": 5e-4, "head_lr": 2e-3,
+                "max_length": 128, "train_size": 20000, "decoder_train_size": 2000, "patience": 2,
+                "lora_r": 8, "decoder_quantize": "nf4", "decoder_lr": 2e-4, "decoder_batch_size": 8},
+        "smoke": {"epochs": 2, "batch_size": 32, "lr": 1e-4, "lora_lr": 2e-3, "head_lr": 3e-3,
+                  "max_length": 64, "train_size": 1000, "decoder_train_size": 1000, "patience": 2,
+                  "lora_r": 8, "decoder_quantize": None, "decoder_lr": 2e-3, "decoder_batch_size": 32},
     },
     # --- 04 QLoRA on Phi-2 --------------------------------------------------------------
     "04": {  # gpu: about 30 minutes on a free Colab T4 (an estimate); smoke: ~3 minutes on 2 CPU cores

@@ -1,0 +1,211 @@
+"""Classification heads: build a model per training strategy, train it with Trainer, score it.
+
+Taught in notebook 03; notebook 05 reuses the saved classifier and `predict_labels`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from datasets import Dataset
+
+STRATEGIES = ("frozen", "full", "lora", "random_init")
+
+
+def label_maps(names: list[str]) -> tuple[dict[int, str], dict[str, int]]:
+    """id2label and label2id for a list of class names."""
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"label names must be non-empty and distinct, got {names!r}")
+    return dict(enumerate(names)), {n: i for i, n in enumerate(names)}
+
+
+def build_classifier(path: str, strategy: str, label_names: list[str], head: str = "classifier",
+                     lora_targets: tuple[str, ...] = ("query", "value"), lora_r: int = 8,
+                     pad_token_id: int | None = None, **load_kwargs: Any) -> torch.nn.Module:
+    """A sequence classifier from `path`, set up for one of STRATEGIES (which weights train).
+
+    `head` names the new layer (`classifier` in BERT, `score` in Phi); `load_kwargs` go to
+    `from_pretrained` (e.g. quantization_config, dtype, device_map).
+    """
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; choose one of {list(STRATEGIES)}")
+    id2label, label2id = label_maps(label_names)
+    kwargs: dict[str, Any] = {"num_labels": len(label_names), "id2label": id2label, "label2id": label2id}
+    if pad_token_id is not None:
+        kwargs["pad_token_id"] = pad_token_id  # decoders find the last real token with it
+    if strategy == "random_init":  # same architecture, no pretrained weights
+        return AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(path, **kwargs))
+    model = AutoModelForSequenceClassification.from_pretrained(path, **kwargs, **load_kwargs)
+    if strategy == "frozen":  # BERT's pooler (dense + tanh on [CLS]) only feeds the head: train it too
+        freeze_all_but(model, (head, "pooler"))
+    elif strategy == "lora":
+        from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
+        if "quantization_config" in load_kwargs:  # 4-bit base: fp32 norms, input grads
+            model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+        config = LoraConfig(r=lora_r, lora_alpha=2 * lora_r, lora_dropout=0.1, bias="none",
+                            target_modules=list(lora_targets), modules_to_save=[head],
+                            task_type="SEQ_CLS")
+        model = get_peft_model(model, config)
+    return model
+
+
+def freeze_all_but(model: torch.nn.Module, trainable: tuple[str, ...]) -> int:
+    """Freeze every parameter whose name does not contain one of `trainable`; returns how many train."""
+    if isinstance(trainable, str):
+        raise TypeError("pass a tuple of name parts, e.g. ('classifier',), not one string")
+    count = 0
+    for name, param in model.named_parameters():
+        param.requires_grad = any(part in name for part in trainable)
+        count += param.numel() if param.requires_grad else 0
+    if count == 0:
+        raise ValueError(f"no parameter name contains any of {trainable}: nothing would train")
+    return count
+
+
+def count_trainable(model: torch.nn.Module) -> tuple[int, int]:
+    """(trainable, total) parameter counts (4-bit weights count as their logical size)."""
+    from .models import count_parameters
+
+    return count_parameters(model)
+
+
+def tokenize_texts(ds: Dataset, tokenizer, max_length: int) -> Dataset:
+    """Tokenize the `text` column (truncated, not padded: the collator pads each batch)."""
+    if "text" not in ds.column_names:
+        raise ValueError(f"expected a 'text' column, found {ds.column_names}")
+    if max_length < 1:
+        raise ValueError(f"max_length must be >= 1, got {max_length}")
+    return ds.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length),
+                  batched=True, remove_columns=["text"])
+
+
+def make_training_args(output_dir: str, lr: float, epochs: int, batch_size: int, **overrides: Any):
+    """TrainingArguments for classification: eval and save each epoch, keep the best, warmup, decay."""
+    from transformers import TrainingArguments
+
+    if lr <= 0 or epochs < 1 or batch_size < 1:
+        raise ValueError(f"need lr > 0, epochs >= 1, batch_size >= 1; got {lr}, {epochs}, {batch_size}")
+    kwargs: dict[str, Any] = {
+        "output_dir": output_dir, "learning_rate": lr, "num_train_epochs": epochs,
+        "per_device_train_batch_size": batch_size, "per_device_eval_batch_size": 2 * batch_size,
+        "eval_strategy": "epoch",  # was `evaluation_strategy` before transformers 4.46
+        "save_strategy": "epoch", "load_best_model_at_end": True,  # restore the best epoch at the end
+        "metric_for_best_model": "f1", "greater_is_better": True, "save_total_limit": 1,
+        "warmup_steps": 0.1,  # a float < 1 is a share of all steps (was `warmup_ratio`)
+        "lr_scheduler_type": "linear", "weight_decay": 0.01,
+        "logging_strategy": "steps", "logging_steps": 10, "report_to": "none", "disable_tqdm": True,
+        "save_only_model": True, "seed": 0, "data_seed": 0,
+    }
+    kwargs.update(overrides)
+    return TrainingArguments(**kwargs)
+
+
+def compute_metrics(eval_pred) -> dict[str, float]:
+    """Accuracy and macro precision/recall/F1 from a Trainer's (logits, labels)."""
+    from .metrics import classification_scores
+
+    logits, labels = eval_pred
+    logits = logits[0] if isinstance(logits, tuple) else logits
+    return classification_scores(labels.tolist(), np.argmax(logits, axis=-1).tolist(), average="macro")
+
+
+@dataclass
+class ClassifierRun:
+    """One training run: the trained model, its Trainer, test scores, wall time and memory."""
+
+    model: torch.nn.Module
+    trainer: Any
+    metrics: dict[str, float]
+    seconds: float
+    peak_mb: float
+    trainable: int
+    total: int
+
+
+def train_classifier(model: torch.nn.Module, tokenizer, train_ds: Dataset, eval_ds: Dataset,
+                     args, test_ds: Dataset | None = None, patience: int = 2) -> ClassifierRun:
+    """Train with early stopping on validation F1, then score the best model on `test_ds`."""
+    from transformers import (
+        DataCollatorWithPadding,
+        EarlyStoppingCallback,
+        PrinterCallback,
+        Trainer,
+    )
+
+    from .training import PeakMemory
+
+    for name, ds in (("train_ds", train_ds), ("eval_ds", eval_ds)):
+        missing = {"input_ids", "label"} - set(ds.column_names)
+        if missing:
+            raise ValueError(f"{name} lacks {sorted(missing)}: pass tokenize_texts(dataset, ...)")
+    trainable, total = count_trainable(model)
+    trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
+                      processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
+                      compute_metrics=compute_metrics,
+                      callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)])
+    trainer.remove_callback(PrinterCallback)  # logs stay in trainer.state.log_history
+    device = "cuda" if next(model.parameters()).is_cuda else "cpu"
+    with PeakMemory(device) as mem:
+        started = time.perf_counter()
+        trainer.train()
+        seconds = time.perf_counter() - started
+    metrics: dict[str, float] = {}
+    if test_ds is not None:
+        out = trainer.evaluate(test_ds, metric_key_prefix="test")
+        metrics = {k.removeprefix("test_"): v for k, v in out.items()
+                   if k.removeprefix("test_") in ("accuracy", "precision", "recall", "f1")}
+    peak = mem.peak_mb if device == "cuda" else mem.delta_mb
+    return ClassifierRun(trainer.model, trainer, metrics, seconds, peak, trainable, total)
+
+
+def epoch_history(trainer) -> dict[str, tuple[list[float], list[float]]]:
+    """Per-epoch train loss, validation loss and validation F1 from `trainer.state.log_history`."""
+    log = trainer.state.log_history
+    train: dict[float, list[float]] = {}
+    for h in log:
+        if "loss" in h:
+            train.setdefault(float(np.ceil(h["epoch"])), []).append(h["loss"])
+    evals = [h for h in log if "eval_loss" in h]
+    return {
+        "train loss": (list(train), [float(np.mean(v)) for v in train.values()]),
+        "validation loss": ([h["epoch"] for h in evals], [h["eval_loss"] for h in evals]),
+        "validation macro-F1": ([h["epoch"] for h in evals], [h["eval_f1"] for h in evals]),
+    }
+
+
+@torch.no_grad()
+def predict_labels(model: torch.nn.Module, tokenizer, texts: list[str], max_length: int = 128,
+                   batch_size: int = 64) -> list[str]:
+    """Predicted label names for raw texts."""
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, not one string")
+    if not texts:
+        return []
+    model.eval()
+    names = model.config.id2label
+    device = next(model.parameters()).device
+    out: list[str] = []
+    for start in range(0, len(texts), batch_size):
+        enc = tokenizer(list(texts[start:start + batch_size]), truncation=True, max_length=max_length,
+                        padding=True, return_tensors="pt").to(device)
+        out += [names[int(i)] for i in model(**enc).logits.argmax(-1)]
+    return out
+
+
+def save_classifier(model: torch.nn.Module, tokenizer, out_dir: str | Path) -> Path:
+    """Save a plain classifier (LoRA merged in) and its tokenizer as safetensors in `out_dir`."""
+    if hasattr(model, "merge_and_unload"):  # a PeftModel: fold the adapters into the weights
+        model = model.merge_and_unload()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)  # safetensors; config.json carries id2label / label2id
+    tokenizer.save_pretrained(out_dir)
+    return out_dir

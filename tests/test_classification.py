@@ -1,0 +1,164 @@
+"""Unit tests of helpers.classification on a tiny randomly initialised BERT (no download)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from datasets import ClassLabel, Dataset, Features, Value
+from transformers import (
+    AutoModelForSequenceClassification,
+    BertConfig,
+    BertModel,
+    BertTokenizerFast,
+)
+
+from helpers.classification import (
+    STRATEGIES,
+    ClassifierRun,
+    build_classifier,
+    count_trainable,
+    epoch_history,
+    freeze_all_but,
+    label_maps,
+    make_training_args,
+    predict_labels,
+    save_classifier,
+    tokenize_texts,
+    train_classifier,
+)
+
+LABELS = ["negative", "neutral", "positive"]
+WORDS = ["good", "bad", "great", "awful", "fine", "ok", "the", "food", "was", "not", "service"]
+TEXTS = ["the food was good", "the food was bad", "the service was ok", "great", "awful",
+         "the food was not bad", "fine", "the service was great"]
+TARGETS = [2, 0, 1, 2, 0, 2, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory) -> tuple[str, BertTokenizerFast]:
+    """A 2-layer BERT body with random weights and a word-level vocab, saved like a hub checkpoint."""
+    path = tmp_path_factory.mktemp("tiny-bert")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"))
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=64)
+    BertModel(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path), tokenizer
+
+
+def sentiment_ds() -> Dataset:
+    features = Features({"text": Value("string"), "label": ClassLabel(names=LABELS)})
+    return Dataset.from_dict({"text": TEXTS, "label": TARGETS}, features=features)
+
+
+def test_label_maps_round_trip_and_bad_input() -> None:
+    id2label, label2id = label_maps(LABELS)
+    assert id2label == {0: "negative", 1: "neutral", 2: "positive"}
+    assert all(label2id[name] == i for i, name in id2label.items())
+    for bad in ([], ["a", "a"]):
+        with pytest.raises(ValueError, match="distinct"):
+            label_maps(bad)
+
+
+def test_unknown_strategy_is_a_clear_error(tiny_bert) -> None:
+    path, _ = tiny_bert
+    with pytest.raises(ValueError, match="unknown strategy 'linear'.*frozen"):
+        build_classifier(path, "linear", LABELS)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_build_classifier_trains_the_right_weights(tiny_bert, strategy: str) -> None:
+    path, _ = tiny_bert
+    model = build_classifier(path, strategy, LABELS)
+    trainable, total = count_trainable(model)
+    head = 32 * 3 + 3
+    assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
+    if strategy == "frozen":  # the head and BERT's pooler
+        assert trainable == head + 32 * 32 + 32
+    elif strategy == "lora":  # adapters on query/value + the head copy in modules_to_save
+        names = [n for n, p in model.named_parameters() if p.requires_grad]
+        assert any("lora_A" in n for n in names) and any("modules_to_save" in n for n in names)
+        assert head < trainable < total / 5
+    else:
+        assert trainable == total
+
+
+def test_random_init_differs_from_pretrained(tiny_bert) -> None:
+    path, _ = tiny_bert
+    pre = build_classifier(path, "full", LABELS)
+    rnd = build_classifier(path, "random_init", LABELS)
+    w_pre = pre.bert.encoder.layer[0].attention.self.query.weight
+    w_rnd = rnd.bert.encoder.layer[0].attention.self.query.weight
+    assert w_pre.shape == w_rnd.shape and not torch.allclose(w_pre, w_rnd)
+
+
+def test_freeze_all_but_bad_input(tiny_bert) -> None:
+    path, _ = tiny_bert
+    model = build_classifier(path, "full", LABELS)
+    with pytest.raises(ValueError, match="nothing would train"):
+        freeze_all_but(model, ("no_such_layer",))
+    with pytest.raises(TypeError, match="tuple"):
+        freeze_all_but(model, "classifier")
+    assert freeze_all_but(model, ("classifier", "pooler")) == 32 * 3 + 3 + 32 * 32 + 32
+
+
+def test_tokenize_texts_and_bad_input(tiny_bert) -> None:
+    _, tok = tiny_bert
+    out = tokenize_texts(sentiment_ds(), tok, max_length=4)
+    assert {"input_ids", "attention_mask", "label"} <= set(out.column_names)
+    assert max(len(ids) for ids in out["input_ids"]) == 4  # truncated, not padded
+    with pytest.raises(ValueError, match="'text' column"):
+        tokenize_texts(sentiment_ds().rename_column("text", "review"), tok, max_length=8)
+    with pytest.raises(ValueError, match="max_length"):
+        tokenize_texts(sentiment_ds(), tok, max_length=0)
+
+
+def test_make_training_args_defaults_and_bad_input(tmp_path: Path) -> None:
+    args = make_training_args(str(tmp_path), lr=1e-3, epochs=2, batch_size=4, use_cpu=True)
+    assert args.eval_strategy == "epoch" and args.load_best_model_at_end
+    assert args.metric_for_best_model == "f1" and args.weight_decay > 0 and args.warmup_steps == 0.1
+    assert make_training_args(str(tmp_path), 1e-3, 1, 4, weight_decay=0.0, use_cpu=True).weight_decay == 0.0
+    with pytest.raises(ValueError, match="lr > 0"):
+        make_training_args(str(tmp_path), lr=0, epochs=1, batch_size=4)
+
+
+def test_train_classifier_returns_a_run_and_saves(tiny_bert, tmp_path: Path) -> None:
+    path, tok = tiny_bert
+    ds = tokenize_texts(sentiment_ds(), tok, max_length=16)
+    model = build_classifier(path, "lora", LABELS)
+    args = make_training_args(str(tmp_path / "run"), lr=5e-3, epochs=2, batch_size=4, use_cpu=True,
+                              logging_steps=1)
+    run = train_classifier(model, tok, ds, ds, args, test_ds=ds)
+    assert isinstance(run, ClassifierRun)
+    assert set(run.metrics) == {"accuracy", "precision", "recall", "f1"}
+    assert 0 <= run.metrics["f1"] <= 1 and run.seconds > 0 and run.trainable < run.total
+    hist = epoch_history(run.trainer)
+    assert hist["validation macro-F1"][0] == [1.0, 2.0]
+    preds = predict_labels(run.model, tok, TEXTS[:3])
+    assert len(preds) == 3 and set(preds) <= set(LABELS)
+    out = save_classifier(run.model, tok, tmp_path / "saved")  # LoRA merged into a plain model
+    assert (out / "model.safetensors").exists()
+    reloaded = AutoModelForSequenceClassification.from_pretrained(out)
+    assert reloaded.config.id2label[2] == "positive"
+    assert predict_labels(reloaded, tok, TEXTS[:3]) == preds
+
+
+def test_train_classifier_rejects_untokenized_data(tiny_bert, tmp_path: Path) -> None:
+    path, tok = tiny_bert
+    model = build_classifier(path, "frozen", LABELS)
+    args = make_training_args(str(tmp_path), lr=1e-3, epochs=1, batch_size=4, use_cpu=True)
+    with pytest.raises(ValueError, match="tokenize_texts"):
+        train_classifier(model, tok, sentiment_ds(), sentiment_ds(), args)
+
+
+def test_predict_labels_bad_input(tiny_bert) -> None:
+    path, tok = tiny_bert
+    model = build_classifier(path, "full", LABELS)
+    with pytest.raises(TypeError, match="list of texts"):
+        predict_labels(model, tok, "one string")
+    assert predict_labels(model, tok, []) == []

@@ -1,0 +1,39 @@
+"""Smoke run of notebook 03: a pretrained encoder must classify sentiment well, and beat random init."""
+
+import math
+
+import pytest
+
+NOTEBOOK = "03_sentiment_classification_heads"
+
+
+@pytest.mark.notebook
+def test_pretraining_beats_random_init(run_notebook) -> None:
+    r = run_notebook(NOTEBOOK)
+    assert r["full_f1"] >= 0.85  # fine-tuned pretrained MiniLM on the shipped test split
+    assert r["full_f1"] > r["random_init_f1"] + 0.1  # what pretraining buys, same data and budget
+    assert r["frozen_f1"] > 0.4 and r["lora_f1"] > 0.4  # well above chance (0.33) with frozen weights
+    assert r["probe_f1"]["mean"] > r["probe_f1"]["[CLS]"]  # MiniLM was trained with mean pooling
+    assert 0.0 <= r["decoder_f1"] <= 1.0
+    assert r["frozen_trainable"] < r["lora_trainable"] < r["full_trainable"]
+    assert r["best"] in ("frozen", "full", "lora")
+    assert all(math.isfinite(r[f"{k}_seconds"]) for k in ("frozen", "full", "lora", "random_init", "decoder"))
+    assert r["_seconds"] < 600  # smoke budget: 5 minutes idle, with a margin for a shared CI machine
+
+
+@pytest.mark.notebook
+def test_saved_classifier_reloads_and_predicts(run_notebook, run_dir) -> None:
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from helpers.classification import predict_labels
+
+    r = run_notebook(NOTEBOOK)
+    assert r["reload_same"] is True
+    path = run_dir / r["classifier_dir"]
+    assert (path / "model.safetensors").exists()
+    model = AutoModelForSequenceClassification.from_pretrained(path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
+    preds = predict_labels(model, tokenizer, ["The food was wonderful and the staff were lovely.",
+                                              "The room was dirty and the staff were rude."])
+    assert preds == ["positive", "negative"]
