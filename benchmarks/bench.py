@@ -519,6 +519,11 @@ def summarize(paths: list[str]) -> dict[str, Any]:
     for path in paths:
         res = json.loads(Path(path).read_text())
         key = f"{res['setting']['model']}-{res['machine']['device']}"
+        if key in out:  # a second file for the same model/device (e.g. a course-path check): add its check
+            if res.get("course_qlora_check"):
+                out[key]["course_qlora_check"] = {"source": path, "command": res["command"],
+                                                  "results": res["course_qlora_check"]}
+            continue
         out[key] = {
             "source": path, "command": res["command"],
             "machine": res["machine"].get("gpu") or f"CPU, {res['machine'].get('cpu_cores')} cores",
