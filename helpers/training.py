@@ -48,9 +48,10 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
         "fp16": on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
         "bf16": on_cuda and P.compute_dtype == torch.bfloat16,
         # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Called
-        # `gradient_checkpointing(_kwargs)` before transformers 5.x (still accepted, deprecated).
-        "activation_checkpointing": on_cuda,
-        "activation_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
+        # Renamed `activation_checkpointing(_kwargs)` in transformers 5.23; the old names are still
+        # accepted there and are the only ones earlier 5.x releases (and Colab's) know.
+        "gradient_checkpointing": on_cuda,
+        "gradient_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
         "use_cpu": not on_cuda,
         "ddp_find_unused_parameters": False,  # multi-process runs: every LoRA weight gets a gradient
         "report_to": "none",
@@ -91,6 +92,10 @@ def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
     trainer = SFTTrainer(model=model, args=config, train_dataset=train_ds, eval_dataset=eval_ds,
                          processing_class=tokenizer)
     trainer.remove_callback(PrinterCallback)  # logs go to trainer.state.log_history, not stdout
+    if config.fp16:  # TRL casts QLoRA adapters to bf16; fp16 AMP cannot unscale bf16 gradients (T4)
+        for param in trainer.model.parameters():
+            if param.requires_grad:
+                param.data = param.data.float()
     trainer.train()
     return trainer
 
