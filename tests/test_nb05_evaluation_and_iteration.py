@@ -1,0 +1,76 @@
+"""Smoke run of notebook 05: hand-computed metrics exact, fine-tuned beats base with a CI, decisions computed."""
+
+import pytest
+
+NOTEBOOK = "05_evaluation_and_iteration"
+
+
+@pytest.fixture(scope="module")
+def r(run_notebook) -> dict:
+    return run_notebook(NOTEBOOK)
+
+
+@pytest.mark.notebook
+def test_seed_worked_examples_are_exact(r) -> None:
+    assert r["hand_accuracy"] == pytest.approx(0.80)  # 80 of 100 correct
+    assert r["hand_precision"] == pytest.approx(0.90)  # 45 of 50 positive predictions right
+    assert r["hand_recall"] == pytest.approx(0.80)  # 80 of 100 positives found
+    assert r["hand_f1"] == pytest.approx(2 * 0.9 * 0.8 / 1.7)
+    # the imbalanced case: micro (= accuracy) flatters, macro exposes the missed rare classes
+    assert r["micro_f1"] == pytest.approx(0.91)
+    assert r["macro_f1"] < r["weighted_f1"] < r["micro_f1"]
+    # ROUGE counted by hand in the notebook equals the shipped module
+    assert r["hand_rouge1"] == pytest.approx(r["module_rouge1"], abs=1e-12)
+    assert r["hand_rougeL"] == pytest.approx(r["module_rougeL"], abs=1e-12)
+    # copying the whole dialogue: recall high, precision low (ROUGE's length bias)
+    assert r["copy_rouge1_recall"] > 0.5 > r["copy_rouge1_precision"]
+
+
+@pytest.mark.notebook
+def test_classifier_confusion_matrix(r) -> None:
+    cm = r["clf_confusion"]
+    assert len(cm) == 3 and sum(map(sum, cm)) == 200  # the whole sentiment test split
+    assert r["clf_accuracy"] == pytest.approx(sum(cm[i][i] for i in range(3)) / 200)
+    assert 0.6 <= r["clf_accuracy"] <= 1 and 0.5 <= r["clf_macro_f1"] <= 1  # well above chance (0.38)
+
+
+@pytest.mark.notebook
+def test_finetuned_beats_base_with_confidence(r) -> None:
+    assert r["n_test"] == 150 and r["n_bootstrap"] >= 1000
+    for metric in ("rouge1", "rouge2", "rougeL"):
+        for system in ("base", "ft"):
+            low, mean, high = (r[f"{metric}_{system}_{k}"] for k in ("ci_low", "mean", "ci_high"))
+            assert 0 <= low <= mean <= high <= 1
+    assert r["rougeL_ft_ci_low"] > r["rougeL_base_ci_high"]  # the intervals do not even overlap
+    assert r["rougeL_gain_ci_low"] > 0.10  # paired: fine-tuned - base is clearly positive
+    assert r["rougeL_gain_ci_low"] <= r["rougeL_gain"] <= r["rougeL_gain_ci_high"]
+    # the fine-tuned model writes summaries about as long as the references (within 30%)
+    assert abs(r["len_ft_mean"] - r["len_ref_mean"]) < 0.3 * r["len_ref_mean"]
+
+
+@pytest.mark.notebook
+def test_iteration_decision_follows_the_rule(r) -> None:
+    assert r["iter_lora_r"] != 32 and 50 <= r["iter_max_steps"] <= 100
+    assert r["iter_ci_low"] <= r["iter_diff"] <= r["iter_ci_high"]
+    assert r["iter_diff"] == pytest.approx(r["iter_rougeL_candidate"] - r["iter_rougeL_r32"])
+    expected = ("adopt" if r["iter_ci_low"] > 0 else "reject" if r["iter_ci_high"] < 0 else "inconclusive")
+    assert r["iter_decision"].startswith(expected)
+    assert 0.3 <= r["iter_rougeL_r32"] <= 1  # even the short run learned the task
+
+
+@pytest.mark.notebook
+def test_overfitting_and_early_stopping(r) -> None:
+    assert r["overfit_train_last"] < 0.5 * r["overfit_train_first"]  # memorising the small subset
+    assert r["overfit_val_last"] > r["overfit_val_best"] + 0.005  # ... while validation loss turns up
+    assert r["early_stop_step"] is not None
+    assert r["early_best_step"] < r["early_stop_step"] <= r["overfit_last_step"]
+
+
+@pytest.mark.notebook
+def test_bias_and_safety_checks_and_budget(r) -> None:
+    assert 0 <= r["worst_topic_rougeL"] <= r["best_topic_rougeL"] <= 1
+    assert 0 <= r["swap_identical"] <= 1 and 0 <= r["swap_agreement"] <= 1
+    assert 0 <= r["invented_share"] <= 1
+    assert r["source_04"].startswith(("reused", "retrained"))
+    if r["source_04"].startswith("reused") and r["clf_source"].startswith("reused"):
+        assert r["_seconds"] < 400  # smoke budget: 3 minutes + margin for a busy machine
