@@ -30,7 +30,7 @@ def test_data_preparation_results(run_notebook) -> None:
     assert r["augmented_rows"] == r["dialog_rows"]["train"]
     # saved for notebooks 03/04
     assert r["saved"] == ["dialogsum", "dialogsum_tokenized", "sentiment"] and r["saved_reloaded_identical"]
-    assert r["_seconds"] < 120  # smoke budget: 1 minute on an idle 2-core machine, with margin
+    assert r["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
 
 
 @pytest.mark.notebook

@@ -58,4 +58,4 @@ def test_artifacts_for_notebook_05(results, run_dir) -> None:
 
 @pytest.mark.notebook
 def test_smoke_budget(results) -> None:
-    assert results["_seconds"] < 400  # 5 minutes on an idle 2-core CPU, plus margin
+    assert results["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
