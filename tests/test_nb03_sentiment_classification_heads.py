@@ -15,7 +15,8 @@ def test_pretraining_beats_random_init(run_notebook) -> None:
     assert r["frozen_f1"] > 0.4 and r["lora_f1"] > 0.4  # well above chance (0.33) with frozen weights
     assert r["probe_f1"]["mean"] > r["probe_f1"]["[CLS]"]  # MiniLM was trained with mean pooling
     assert 0.0 <= r["decoder_f1"] <= 1.0
-    assert r["frozen_trainable"] < r["lora_trainable"] < r["full_trainable"]
+    assert r["lora_trainable"] < r["full_trainable"] / 100  # adapters + head: under 1% of the model
+    assert r["frozen_trainable"] < r["full_trainable"] / 100  # head + pooler only
     assert r["best"] in ("frozen", "full", "lora")
     assert all(math.isfinite(r[f"{k}_seconds"]) for k in ("frozen", "full", "lora", "random_init", "decoder"))
     assert r["_seconds"] < 600  # smoke budget: 5 minutes idle, with a margin for a shared CI machine
