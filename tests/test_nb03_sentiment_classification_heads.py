@@ -19,7 +19,7 @@ def test_pretraining_beats_random_init(run_notebook) -> None:
     assert r["frozen_trainable"] < r["full_trainable"] / 100  # head + pooler only
     assert r["best"] in ("frozen", "full", "lora")
     assert all(math.isfinite(r[f"{k}_seconds"]) for k in ("frozen", "full", "lora", "random_init", "decoder"))
-    assert r["_seconds"] < 600  # smoke budget: 5 minutes idle, with a margin for a shared CI machine
+    assert r["_seconds"] < 1800  # a hang guard: 3 min idle, 15-23 min measured on a busy shared 2-core machine
 
 
 @pytest.mark.notebook
