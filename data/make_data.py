@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,6 +151,17 @@ def other(rng: random.Random, bank: list[str], not_this: str) -> str:
     return rng.choice([x for x in bank if x != not_this])
 
 
+def ordinal(n: int) -> str:
+    """21 -> '21st', 22 -> '22nd', 13 -> '13th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def near_duplicate_key(text: str) -> str:
+    """Equal for texts that differ only in case, punctuation or spacing (as helpers.data's key)."""
+    return " ".join(re.sub(r"[^\w\s#]", " ", text.lower()).split())
+
+
 # --------------------------------------------------------------------------------------------
 # Dialogue topics: each returns (dialogue text, summary). The summary is built only from what
 # the dialogue says (slot values and the outcome), in DialogSum's third-person style.
@@ -164,7 +176,8 @@ def restaurant_booking(r: random.Random) -> tuple[str, str]:
     t = time_slot(r, [18, 19, 20])
     surname = r.choice(SURNAMES)
     outcome = r.choices(["ok", "alt_time", "alt_day"], [0.5, 0.25, 0.25])[0]
-    if r.random() < 0.6:
+    named = r.random() < 0.6  # the restaurant says its name; otherwise the summary cannot know it
+    if named:
         d.b(pick(r, f"Good evening, {rest}. How may I help you?",
                  f"Hello, {rest}, reservations desk speaking."))
     d.maybe(SMALLTALK_SERVICE, 0.25)
@@ -198,6 +211,7 @@ def restaurant_booking(r: random.Random) -> tuple[str, str]:
         d.b(pick(r, "Yes, there are several on the menu.", "Yes, we do."))
     d.maybe(CLOSINGS_SERVICE, 0.8)
     w = " by the window" if window else ""
+    rest = rest if named else "a restaurant"
     if outcome == "ok":
         s = pick(r, f"{P1} books a table{w} for {n} people at {rest} on {day} at {t}.",
                  f"{P1} calls {rest} and reserves a table{w} for {n} people on {day} at {t}.")
@@ -623,7 +637,7 @@ def birthday_party(r: random.Random) -> tuple[str, str]:
     d.maybe(OPENERS_FRIENDS, 0.6)
     kind = "surprise party" if surprise else "party"
     d.a(pick(r, f"{friend} turns {age} next week. Let's throw a {kind}!",
-             f"You know {friend}'s {age}th birthday is coming up? I want to organize a {kind}."))
+             f"You know {friend}'s {ordinal(age)} birthday is coming up? I want to organize a {kind}."))
     d.b(pick(r, "Great idea! Where should we have it?", "I love it. Where?"))
     d.maybe(SMALLTALK_FRIENDS, 0.3)
     d.a(pick(r, f"How about {place} on {day}?", f"I was thinking {place}, on {day}."))
@@ -639,9 +653,11 @@ def birthday_party(r: random.Random) -> tuple[str, str]:
         d.b(pick(r, "How many people should we invite?", "Should we invite people from work?"))
         d.a(pick(r, "Maybe twenty or so.", "Just close friends, I think."))
     d.maybe(CLOSINGS_FRIENDS, 0.6)
-    s = pick(r, f"{P1} and {P2} plan a {kind} for {friend}'s {age}th birthday at {place} on "
+    said_ordinal = f"{ordinal(age)} birthday" in d.text()  # the summary repeats the dialogue's form
+    whose = f"{friend}'s {ordinal(age)} birthday" if said_ordinal else f"{friend}, who turns {age},"
+    s = pick(r, f"{P1} and {P2} plan a {kind} for {whose} at {place} on "
              f"{day}. {P2} will bring the {item_b}, and {P1} will get the {item_a}.",
-             f"{P1} and {P2} organize a {kind} for {friend}, who turns {age}, at {place} on {day}. "
+             f"{P1} and {P2} organize a {kind} for {whose} at {place} on {day}. "
              f"{P2} will bring the {item_b} and {P1} the {item_a}.")
     return d.text(), s
 
@@ -775,7 +791,9 @@ def gym_membership(r: random.Random) -> tuple[str, str]:
     price = r.randint(20, 60) if plan == "monthly" else r.randrange(200, 600, 10)
     cls = r.choice(CLASSES)
     joins = r.random() < 0.6
-    d.b(pick(r, "Hi, welcome to Peak Fitness.", "Hello! Interested in joining?"))
+    greeting = pick(r, "Hi, welcome to Peak Fitness.", "Hello! Interested in joining?")
+    d.b(greeting)
+    gym = "Peak Fitness" if "Peak Fitness" in greeting else "the gym"  # only what the dialogue says
     d.a(pick(r, "I'd like some information about membership.", "How much is a membership?"))
     d.b(pick(r, f"The {plan} plan is ${price} a {PLANS[plan]}.",
              f"We have a {plan} plan for ${price} per {PLANS[plan]}."))
@@ -788,16 +806,16 @@ def gym_membership(r: random.Random) -> tuple[str, str]:
     if joins:
         d.a(pick(r, "Great, I'll sign up today.", "Okay, sign me up."))
         d.b(pick(r, "Wonderful. Please fill in this form.", "Great, let's get you registered."))
-        s = pick(r, f"{P1} signs up for the {plan} plan at Peak Fitness for ${price} a "
+        s = pick(r, f"{P1} signs up for the {plan} plan at {gym} for ${price} a "
                  f"{PLANS[plan]}, which includes {cls} classes.",
-                 f"{P1} joins Peak Fitness on the {plan} plan. It costs ${price} a {PLANS[plan]} "
+                 f"{P1} joins {gym} on the {plan} plan. It costs ${price} a {PLANS[plan]} "
                  f"and includes {cls} classes.")
     else:
         d.a(pick(r, "I need to think about it.", "Let me talk to my partner first."))
         d.b(pick(r, "Sure, here's a brochure.", "No problem, take a leaflet."))
-        s = pick(r, f"{P1} asks about the {plan} plan at Peak Fitness, which costs ${price} a "
+        s = pick(r, f"{P1} asks about the {plan} plan at {gym}, which costs ${price} a "
                  f"{PLANS[plan]} and includes {cls} classes, but {P1} wants to think about it.",
-                 f"{P1} asks about joining Peak Fitness. The {plan} plan costs ${price} a "
+                 f"{P1} asks about joining {gym}. The {plan} plan costs ${price} a "
                  f"{PLANS[plan]} with {cls} classes, but {P1} does not sign up yet.")
     return d.text(), s
 
@@ -1111,7 +1129,7 @@ def sentiment_text(rng: random.Random, label: str) -> str:
 
 
 def make_sentiment(rng: random.Random) -> dict[str, list[dict]]:
-    """Exact per-split label counts from SENTIMENT_SHARES; texts unique across all splits."""
+    """Exact per-split label counts from SENTIMENT_SHARES; texts unique (near_duplicate_key) across splits."""
     seen: set[str] = set()
     out: dict[str, list[dict]] = {}
     for split, size in SENTIMENT_SIZES.items():
@@ -1123,8 +1141,8 @@ def make_sentiment(rng: random.Random) -> dict[str, list[dict]]:
         for label in labels:
             while True:
                 text = sentiment_text(rng, label)
-                if text not in seen:
-                    seen.add(text)
+                if near_duplicate_key(text) not in seen:  # case/punctuation variants count as repeats
+                    seen.add(near_duplicate_key(text))
                     break
             rows.append({"text": text, "label": label})
         out[split] = rows

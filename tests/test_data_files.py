@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from helpers.data import near_duplicate_key
+from helpers.metrics import unsupported_details
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SPLITS = ("train", "validation", "test")
@@ -77,5 +81,43 @@ def test_sentiment_labels_every_split_same_distribution() -> None:
 
 @pytest.mark.parametrize("name,key", [("dialogsum", "dialogue"), ("sentiment", "text")])
 def test_no_duplicates_within_or_across_splits(name: str, key: str) -> None:
-    texts = [r[key] for split in SPLITS for r in read(name, split)]
-    assert len(texts) == len(set(texts))
+    """Not even near-duplicates (case, punctuation, spacing), which would leak test items into training."""
+    keys = [near_duplicate_key(r[key]) for split in SPLITS for r in read(name, split)]
+    repeats = [k for k, n in Counter(keys).items() if n > 1]
+    assert not repeats, f"{len(repeats)} near-duplicate texts, e.g. {repeats[:3]}"
+
+
+def test_summaries_state_only_what_the_dialogue_says() -> None:
+    """No reference names a place, person or number the dialogue never mentions (the datasheet's promise)."""
+    invented = [(r["id"], found) for split in SPLITS for r in read("dialogsum", split)
+                if (found := unsupported_details(r["summary"], r["dialogue"]))]
+    assert not invented, f"{len(invented)} summaries with invented details, e.g. {invented[:3]}"
+
+
+def test_ordinals_are_spelled_right() -> None:
+    """21st, 22nd, 23rd, 11th: no '21th' in dialogues or summaries."""
+    def ordinal(n: int) -> str:
+        return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+    texts = [r["dialogue"] + "\n" + r["summary"] for split in SPLITS for r in read("dialogsum", split)]
+    found = [(m.group(0)) for t in texts for m in re.finditer(r"\b(\d+)(st|nd|rd|th)\b", t)]
+    assert found, "expected some ordinals (birthdays) in the data"
+    wrong = [w for w in found if w[-2:] != ordinal(int(w[:-2]))]
+    assert not wrong, f"misspelled ordinals: {sorted(set(wrong))[:5]}"
+
+
+def test_datasheet_states_what_the_stats_script_computes() -> None:
+    """data/README.md's tables and figures are exactly what data/datasheet_stats.py prints."""
+    sys.path.insert(0, str(DATA))
+    try:
+        import datasheet_stats as stats
+    finally:
+        sys.path.remove(str(DATA))
+    sheet = (DATA / "README.md").read_text(encoding="utf-8")
+    for block in (stats.dialogsum_table(), stats.sentiment_table(), stats.reference_points()):
+        assert block in sheet, f"data/README.md is out of date; expected:\n{block}"
+    line = stats.contrast_and_bag_of_words()  # "contrasts: N of M (P%); ... unigrams U, ... bigrams B"
+    n, total, pct, uni, bi = re.search(r"(\d+) of (\d+) \((\d+)%\).* unigrams ([\d.]+), .* bigrams ([\d.]+)",
+                                       line).groups()
+    assert f"{pct}% of the train items are contrasts ({n} of {total})" in sheet
+    assert f"macro-F1 {uni} with unigrams and {bi} with" in " ".join(sheet.split())

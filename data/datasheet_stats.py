@@ -1,0 +1,120 @@
+"""Compute every number in data/README.md from the shipped files, as markdown.
+
+    python data/datasheet_stats.py
+
+tests/test_data_files.py checks that the datasheet states what this prints.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent
+SPLITS = ("train", "validation", "test")
+LABELS = ("negative", "neutral", "positive")
+CONTRAST = re.compile(r", but |\. However, |^(Although|Even though|While) |, (although|even though) ")
+
+
+def read(name: str, split: str) -> list[dict]:
+    """One split of a shipped set, as a list of dicts."""
+    with (DATA / name / f"{split}.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def spread(values: list[int]) -> str:
+    """'mean (min-max)' with one decimal."""
+    return f"{statistics.mean(values):.1f} ({min(values)}-{max(values)})"
+
+
+def dialogsum_table() -> str:
+    """Rows, topics and length statistics per split of the dialogue set."""
+    header = ("| split | rows | topics | dialogue words: mean (min-max) | turns: mean (min-max) "
+              "| summary words: mean (min-max) |")
+    lines = [header, "|---|---|---|---|---|---|"]
+    for split in SPLITS:
+        rows = read("dialogsum", split)
+        lines.append(f"| {split} | {len(rows)} | {len({r['topic'] for r in rows})} "
+                     f"| {spread([len(r['dialogue'].split()) for r in rows])} "
+                     f"| {spread([r['dialogue'].count(chr(10)) + 1 for r in rows])} "
+                     f"| {spread([len(r['summary'].split()) for r in rows])} |")
+    return "\n".join(lines)
+
+
+def sentiment_table() -> str:
+    """Rows, label counts and text length per split of the sentiment set."""
+    lines = ["| split | rows | negative | neutral | positive | words: mean (min-max) |",
+             "|---|---|---|---|---|---|"]
+    for split in SPLITS:
+        rows = read("sentiment", split)
+        counts = Counter(r["label"] for r in rows)
+        shares = " | ".join(f"{counts[lab]} ({100 * counts[lab] / len(rows):.0f}%)" for lab in LABELS)
+        lines.append(f"| {split} | {len(rows)} | {shares} | {spread([len(r['text'].split()) for r in rows])} |")
+    return "\n".join(lines)
+
+
+def first_turns(dialogue: str, k: int) -> str:
+    """The first k turns, speaker tags kept."""
+    return "\n".join(dialogue.split("\n")[:k])
+
+
+def reference_points() -> str:
+    """ROUGE-L on the test split of simple non-learned 'summaries', to judge a model against."""
+    from rouge_score import rouge_scorer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    train, test = read("dialogsum", "train"), read("dialogsum", "test")
+    refs = [r["summary"] for r in test]
+    rng = random.Random(0)
+    by_topic: dict[str, list[str]] = {}
+    for r in train:
+        by_topic.setdefault(r["topic"], []).append(r["summary"])
+    vec = TfidfVectorizer().fit([r["dialogue"] for r in train])
+    nearest = linear_kernel(vec.transform([r["dialogue"] for r in test]),
+                            vec.transform([r["dialogue"] for r in train])).argmax(axis=1)
+    candidates = {
+        "the first turn of the dialogue": [first_turns(r["dialogue"], 1) for r in test],
+        "the first two turns": [first_turns(r["dialogue"], 2) for r in test],
+        "a random train summary of the same topic (knows the topic, ignores the details)":
+            [rng.choice(by_topic[r["topic"]]) for r in test],
+        "the train summary of the nearest train dialogue (TF-IDF cosine)":
+            [train[i]["summary"] for i in nearest],
+    }
+    lines = ['| "summary" | ROUGE-L |', "|---|---|"]
+    for name, preds in candidates.items():
+        score = statistics.mean(scorer.score(ref, pred)["rougeL"].fmeasure for ref, pred in zip(refs, preds))
+        lines.append(f"| {name} | {score:.2f} |")
+    return "\n".join(lines)
+
+
+def contrast_and_bag_of_words() -> str:
+    """How many train items are contrasts, and what a bag-of-words model reaches (5-fold CV)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    rows = read("sentiment", "train")
+    n_contrast = sum(bool(CONTRAST.search(r["text"])) for r in rows)
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    f1 = {}
+    for ngrams in ((1, 1), (1, 2)):
+        model = make_pipeline(TfidfVectorizer(ngram_range=ngrams), LogisticRegression(max_iter=2000))
+        f1[ngrams] = cross_val_score(model, texts, labels, cv=5, scoring="f1_macro").mean()
+    return (f"contrasts: {n_contrast} of {len(rows)} ({100 * n_contrast / len(rows):.0f}%); "
+            f"bag-of-words macro-F1: unigrams {f1[(1, 1)]:.2f}, unigrams and bigrams {f1[(1, 2)]:.2f}")
+
+
+def main() -> None:
+    """Print every datasheet number."""
+    print(dialogsum_table(), sentiment_table(), reference_points(), contrast_and_bag_of_words(), sep="\n\n")
+
+
+if __name__ == "__main__":
+    main()
