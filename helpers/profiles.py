@@ -53,18 +53,20 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
                   "lora_r": 8, "decoder_quantize": None, "decoder_lr": 2e-3, "decoder_batch_size": 32},
     },
     # --- 04 QLoRA on Phi-2 --------------------------------------------------------------
-    # gpu: ~20 min of training + ~10 min of generation on a free Colab T4 (an estimate:
-    # 150 steps x 16 sequences of ~300 tokens); smoke: ~3 minutes on an idle 2-core CPU.
+    # gpu: ~20 min of training + ~10 min of generation on a free Colab T4 (an estimate, not
+    # measured: 80 steps x 16 packed rows of <= 512 tokens, about two DialogSum examples per row,
+    # so ~2,500 examples); smoke: 100 steps x 8 packed rows of <= 384 tokens (~1.6 examples per
+    # row, ~1,250 examples), ~3 minutes on an idle 2-core CPU.
     "04": {
         "gpu": {
-            "max_steps": 150, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 15,
-            "eval_steps": 50, "save_steps": 50, "logging_steps": 10, "max_length": 512,
-            "max_new_tokens": 100, "n_val": 64, "n_check": 64, "gen_batch_size": 32,
+            "max_steps": 80, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 8,
+            "eval_steps": 20, "save_steps": 40, "logging_steps": 10, "max_length": 512,
+            "packing": True, "max_new_tokens": 100, "n_val": 64, "n_check": 64, "gen_batch_size": 32,
         },
         "smoke": {
-            "max_steps": 150, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 15,
-            "eval_steps": 25, "save_steps": 75, "logging_steps": 5, "max_length": 384,
-            "max_new_tokens": 60, "n_val": 100, "n_check": 150, "gen_batch_size": 50,
+            "max_steps": 100, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 10,
+            "eval_steps": 25, "save_steps": 50, "logging_steps": 5, "max_length": 384,
+            "packing": True, "max_new_tokens": 60, "n_val": 100, "n_check": 150, "gen_batch_size": 50,
         },
     },
     # --- 05 evaluation and iteration ----------------------------------------------------

@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="full-precision base + plain LoRA instead of 4-bit QLoRA, for "
                              "machines where bitsandbytes cannot load 4-bit layers (no CPU "
                              "backend for this platform or version); the script says when")
+    parser.add_argument("--no-packing", action="store_true",
+                        help="pad each batch to its longest row instead of packing whole examples "
+                             "into padding-free rows (to compare the two)")
     parser.add_argument("--n-test", type=int, default=0,
                         help="rank 0 scores this many deduplicated test dialogues (0: skip)")
     parser.add_argument("--seed", type=int, default=0)
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> dict:
         overrides["per_device_train_batch_size"] = args.batch_size
     if args.lr:
         overrides["learning_rate"] = args.lr
+    if args.no_packing:
+        overrides["packing"] = False
     started = time.perf_counter()
     trainer = train_summarizer(profile, model, tokenizer, train, val, str(out / "trainer"),
                                **overrides)
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> dict:
     summary = next(h for h in reversed(trainer.state.log_history) if "train_loss" in h)
     adapters = [p.detach().float() for n, p in trainer.model.named_parameters() if "lora_" in n]
     result = {"rank": rank, "world_size": world, "quantized": not args.no_quantize,
-              "steps": trainer.state.global_step,
+              "steps": trainer.state.global_step, "packing": trainer.args.packing,
               "train_loss_first": losses[0] if losses else None,  # logged every logging_steps
               "train_loss_last": losses[-1] if losses else None,
               "train_loss_mean": summary["train_loss"],

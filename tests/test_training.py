@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,8 @@ from helpers.training import (
     generate_summaries,
     loss_history,
     make_sft_config,
+    make_sft_trainer,
+    packing_stats,
     prepare_for_qlora,
     saved_adapter_dtype,
     train_summarizer,
@@ -71,6 +74,44 @@ def test_sft_config_takes_the_profile_settings_and_overrides(tmp_path) -> None:
     short = make_sft_config(SMOKE, str(tmp_path), max_steps=3, learning_rate=1e-3)
     assert short.max_steps == 3 and short.learning_rate == 1e-3
     assert make_sft_config(SMOKE, str(tmp_path), max_steps=None).max_steps == config.max_steps
+
+
+def test_sft_config_packs_whole_examples_on_both_profiles(tmp_path) -> None:
+    for profile in (SMOKE, T4):
+        config = make_sft_config(profile, str(tmp_path))
+        assert config.packing and config.packing_strategy == "bfd"  # bfd: whole examples, padding-free
+    assert not make_sft_config(SMOKE, str(tmp_path), packing=False).packing
+
+
+def test_training_batches_are_packed_without_cross_talk(tiny_model, tokenizer, tmp_path) -> None:
+    """A training batch is one padding-free row; its loss equals that of its examples run one by one."""
+    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))  # use_cache=False, as in training
+    rows = pc_rows(12)
+    trainer = make_sft_trainer(SMOKE, model, tokenizer, rows, pc_rows(4), str(tmp_path), max_steps=1,
+                               max_length=256, per_device_train_batch_size=2)  # 3 per row
+    stats = packing_stats(trainer, len(rows))
+    assert stats["examples_missing"] == 0 and stats["rows"] < len(rows)
+    assert stats["examples_per_row"] > 1.5 and 0.5 < stats["row_fill"] <= 1.0
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert "attention_mask" not in batch and batch["input_ids"].shape[0] == 1  # flattened, no padding
+    pos, ids, labels = batch["position_ids"][0], batch["input_ids"][0], batch["labels"][0]
+    starts = (pos == 0).nonzero().flatten().tolist() + [len(pos)]
+    assert len(starts) - 1 >= 3  # several examples share the row
+    model.eval()
+    with torch.no_grad():
+        packed_loss = model(**batch).loss
+        total, count = 0.0, 0
+        for a, b in itertools.pairwise(starts):  # each example alone, no neighbours
+            logits = model(input_ids=ids[a:b][None]).logits[0]
+            target = labels[a:b][1:]
+            total += torch.nn.functional.cross_entropy(logits[:-1], target, ignore_index=-100,
+                                                       reduction="sum").item()
+            count += int((target != -100).sum())
+    assert packed_loss.item() == pytest.approx(total / count, abs=1e-5)
+    # the check can fail: the same row without position_ids lets examples attend to each other
+    with torch.no_grad():
+        leaky = model(input_ids=batch["input_ids"], labels=batch["labels"]).loss
+    assert abs(leaky.item() - total / count) > 1e-4
 
 
 def test_sft_config_on_a_t4_uses_fp16_and_checkpointing(tmp_path) -> None:
