@@ -1,0 +1,68 @@
+"""Measured costs from benchmarks/results.json, for notebooks 01 and 04 to show with their source.
+
+The figures were measured by `benchmarks/bench.py` (see benchmarks/RESULTS.md); this module only
+reads them, so a notebook can cite GPU measurements it cannot repeat on a CPU.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .report import REPO_ROOT
+
+RESULTS_JSON: Path = REPO_ROOT / "benchmarks" / "results.json"
+MB = 2**20
+
+
+def load_measured(key: str = "phi2-shape-cuda", path: Path | str = RESULTS_JSON) -> dict[str, Any]:
+    """One entry of the benchmark summary (runs, estimator check, source, command, machine)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: it ships with the course repository; regenerate it "
+                                "with `python -m benchmarks.bench --summarize ...` (benchmarks/README.md)")
+    results = json.loads(path.read_text())
+    if key not in results:
+        known = sorted(k for k, v in results.items() if isinstance(v, dict))
+        raise KeyError(f"no benchmark entry {key!r} in {path.name}; entries: {known}")
+    return results[key]
+
+
+def cite(entry: dict[str, Any]) -> str:
+    """Where a measured figure comes from: file, machine, batch and the exact command."""
+    command = entry["command"].replace("/root/out/", "$OUT/")  # the device's output folder
+    return (f"Source: {entry['source']} (measured on {entry['machine']}, batch {entry['batch']}, "
+            f"random weights), `{command}`")
+
+
+def runs_table(entry: dict[str, Any], methods: tuple[str, ...] = ("full", "lora", "qlora"),
+               batchings: tuple[str, ...] = ("padded", "packed")) -> pd.DataFrame:
+    """Peak memory (GiB), useful tokens/s and step time per method, checkpointing and batching."""
+    rows = []
+    for name, run in entry["runs"].items():
+        method, dtype, gc, batching = name.split("/")
+        if method.replace("-seed", "") not in methods or batching not in batchings:
+            continue
+        rows.append({"method": method.replace("qlora-seed", "qlora (seed)"), "compute": dtype,
+                     "checkpointing": gc == "gc", "batching": batching,
+                     "peak GiB": round(run["peak_memory_mb"] * MB / 2**30, 2),
+                     "useful tokens/s": round(run["tokens_per_s"]),
+                     "ms/step": round(1000 * run["step_time_s"], 1)})
+    if not rows:
+        raise ValueError(f"no runs for methods {methods} and batchings {batchings}")
+    return pd.DataFrame(rows).set_index(["method", "compute", "checkpointing", "batching"])
+
+
+def states_check(entry: dict[str, Any], estimates_gib: dict[str, float]) -> pd.DataFrame:
+    """Estimated vs measured weights + AdamW states (GiB) per method, with the relative error."""
+    measured = {e["method"]: e["measured_weights_plus_optimizer_mb"] * MB / 2**30 for e in entry["estimator"]}
+    missing = set(estimates_gib) - set(measured)
+    if missing:
+        raise KeyError(f"no measurement for {sorted(missing)}; measured: {sorted(measured)}")
+    rows = {m: {"estimated GiB": round(est, 3), "measured GiB": round(measured[m], 3),
+                "error %": round(100 * (est - measured[m]) / measured[m], 1)}
+            for m, est in estimates_gib.items()}
+    return pd.DataFrame(rows).T
