@@ -76,7 +76,7 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "gpu": {"n_bootstrap": 1000, "iter_max_steps": 100, "iter_lora_r": 8, "overfit_n_train": 64,
                 "overfit_n_val": 64, "overfit_steps": 120, "overfit_eval_steps": 10, "overfit_lr": 2e-4,
                 "patience": 2},
-        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60, "iter_lora_r": 8, "overfit_n_train": 32,
+        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60, "iter_lora_r": 8, "overfit_n_train": 16,
                   "overfit_n_val": 40, "overfit_steps": 80, "overfit_eval_steps": 8, "overfit_lr": 1e-3,
                   "patience": 2},
     },

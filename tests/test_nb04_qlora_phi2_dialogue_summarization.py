@@ -29,6 +29,14 @@ def test_training_lowered_the_loss(results) -> None:
 
 
 @pytest.mark.notebook
+def test_training_packed_whole_examples_without_losing_any(results) -> None:
+    r = results
+    assert r["examples_missing"] == 0  # every training example is in some packed row
+    assert r["examples_per_row"] > 1.2 and r["packed_rows"] < 1500  # rows hold several examples
+    assert 0.5 < r["row_fill"] <= 1.0
+
+
+@pytest.mark.notebook
 def test_reload_is_exact_and_merge_matches(results) -> None:
     r = results
     assert abs(r["rougeL_reloaded"] - r["rougeL_before_save"]) < 1e-9
