@@ -28,6 +28,7 @@ def test_saved_classifier_reloads_and_predicts(run_notebook, run_dir) -> None:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from helpers.classification import predict_labels
+    from helpers.data import load_sentiment
 
     r = run_notebook(NOTEBOOK)
     assert r["reload_same"] is True
@@ -36,6 +37,8 @@ def test_saved_classifier_reloads_and_predicts(run_notebook, run_dir) -> None:
     model = AutoModelForSequenceClassification.from_pretrained(path)
     tokenizer = AutoTokenizer.from_pretrained(path)
     assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
-    preds = predict_labels(model, tokenizer, ["The food was wonderful and the staff were lovely.",
-                                              "The room was dirty and the staff were rude."])
-    assert preds == ["positive", "negative"]
+    test = load_sentiment("local")["test"].select(range(60))
+    names = test.features["label"].names
+    preds = predict_labels(model, tokenizer, test["text"])
+    accuracy = sum(p == names[y] for p, y in zip(preds, test["label"])) / len(preds)
+    assert accuracy >= 0.8  # the reloaded file is the trained classifier (chance is ~0.38)
