@@ -15,7 +15,6 @@ import pandas as pd
 from .report import REPO_ROOT
 
 RESULTS_JSON: Path = REPO_ROOT / "benchmarks" / "results.json"
-MB = 2**20
 
 
 def load_measured(key: str = "phi2-shape-cuda", path: Path | str = RESULTS_JSON) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def runs_table(entry: dict[str, Any], methods: tuple[str, ...] = ("full", "lora"
             continue
         rows.append({"method": method.replace("qlora-seed", "qlora (seed)"), "compute": dtype,
                      "checkpointing": gc == "gc", "batching": batching,
-                     "peak GiB": round(run["peak_memory_mb"] * MB / 2**30, 2),
+                     "peak GiB": round(run["peak_memory_mb"] / 1024, 2),
                      "useful tokens/s": round(run["tokens_per_s"]),
                      "ms/step": round(1000 * run["step_time_s"], 1)})
     if not rows:
@@ -58,7 +57,7 @@ def runs_table(entry: dict[str, Any], methods: tuple[str, ...] = ("full", "lora"
 
 def states_check(entry: dict[str, Any], estimates_gib: dict[str, float]) -> pd.DataFrame:
     """Estimated vs measured weights + AdamW states (GiB) per method, with the relative error."""
-    measured = {e["method"]: e["measured_weights_plus_optimizer_mb"] * MB / 2**30 for e in entry["estimator"]}
+    measured = {e["method"]: e["measured_weights_plus_optimizer_mb"] / 1024 for e in entry["estimator"]}
     missing = set(estimates_gib) - set(measured)
     if missing:
         raise KeyError(f"no measurement for {sorted(missing)}; measured: {sorted(measured)}")

@@ -56,7 +56,7 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # gpu: ~20 min of training + ~10 min of generation on a free Colab T4 (an estimate, not
     # measured: 80 steps x 16 packed rows of <= 512 tokens, about two DialogSum examples per row,
     # so ~2,500 examples); smoke: 100 steps x 8 packed rows of <= 384 tokens (~1.6 examples per
-    # row, ~1,250 examples), ~3 minutes on an idle 2-core CPU.
+    # row, ~1,250 examples), ~4 minutes on an idle 2-core CPU (256 s measured, exercises included).
     "04": {
         "gpu": {
             "max_steps": 80, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 8,
