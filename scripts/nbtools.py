@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 SETUP_SNIPPET = NOTEBOOK_DIR / "_colab_setup.ipy"
 # Cell metadata keys that change from run to run (timings, papermill bookkeeping).
 VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")
+INJECTED_TAG = "injected-parameters"  # the cell papermill adds with the run's parameters
 
 
 def course_notebooks() -> list[Path]:
@@ -22,8 +24,10 @@ def course_notebooks() -> list[Path]:
 
 
 def clean_notebook(path: Path) -> None:
-    """Strip run-dependent metadata so a committed notebook diffs cleanly."""
+    """Strip run-dependent metadata and papermill's injected parameters so a committed notebook
+    runs as a learner opens it (PROFILE = "auto") and diffs cleanly."""
     nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -43,9 +47,12 @@ def execute(path: Path, out_path: Path, profile: str = "smoke", output_dir: Path
 
     if output_dir is not None:
         os.environ["COURSE_OUTPUT_DIR"] = str(output_dir)
+    params = dict(parameters or {})
+    if profile != "auto":  # "auto" is the committed default: inject nothing for it
+        params["PROFILE"] = profile
     started = time.perf_counter()
     pm.execute_notebook(
-        str(path), str(out_path), parameters={"PROFILE": profile, **(parameters or {})},
+        str(path), str(out_path), parameters=params,
         kernel_name="python3", cwd=str(path.parent), progress_bar=False,
     )
     return time.perf_counter() - started
@@ -77,3 +84,59 @@ def summarize(results_dir: Path) -> str:
                           for k, v in list(scalars.items())[:8])
         lines.append(f"{path.name.removesuffix('.results.json')}: {shown}")
     return "\n".join(lines)
+
+
+# --- regression check of deterministic outputs (one execution serves results and outputs) ----
+CHECK_MARKER = "NBVAL_CHECK_OUTPUT"
+SANITIZE_FILE = REPO_ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+def sanitizers(path: Path = SANITIZE_FILE) -> list[tuple[re.Pattern, str]]:
+    """(regex, replacement) pairs from the nbval-style sanitize file: timings, addresses, paths."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path)
+    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
+
+
+def _output_text(cell: nbformat.NotebookNode) -> str:
+    """A cell's comparable output: streams and plain-text results, images left out."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(f"[{out.name}] {out.text}")
+        elif out.output_type in ("execute_result", "display_data"):
+            parts.append(out.get("data", {}).get("text/plain", ""))
+        elif out.output_type == "error":
+            parts.append(f"[error] {out.ename}: {out.evalue}")
+    return "".join(parts)
+
+
+def sanitize(text: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    """Apply the sanitize rules in file order."""
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def checked_output_diffs(committed: Path, executed: Path) -> list[str]:
+    """Cells marked NBVAL_CHECK_OUTPUT whose sanitized output changed, with a short diff each."""
+    import difflib
+
+    rules = sanitizers()
+    old = [c for c in nbformat.read(committed, as_version=4).cells if c.cell_type == "code"]
+    new = [c for c in nbformat.read(executed, as_version=4).cells
+           if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])]
+    if [c.source for c in old] != [c.source for c in new]:
+        return ["the executed notebook's code cells differ from the committed ones"]
+    problems = []
+    for index, (a, b) in enumerate(zip(old, new)):
+        if CHECK_MARKER not in a.source:
+            continue
+        want, got = sanitize(_output_text(a), rules), sanitize(_output_text(b), rules)
+        if want != got:
+            diff = "\n".join(list(difflib.unified_diff(want.splitlines(), got.splitlines(), "committed",
+                                                       "this run", lineterm="", n=1))[:40])
+            problems.append(f"code cell {index} ({a.source.splitlines()[0][:60]}):\n{diff}")
+    return problems

@@ -20,12 +20,11 @@ from pathlib import Path
 
 import torch
 
-from helpers.data import load_dialogsum, to_prompt_completion
+from helpers.data import group_references, load_dialogsum, to_prompt_completion
 from helpers.metrics import rouge_scores
 from helpers.models import load_causal_lm, make_lora_config
 from helpers.profiles import quiet_logs, resolve_profile, seed_everything
 from helpers.training import (
-    dedupe_by_dialogue,
     generate_summaries,
     prepare_for_qlora,
     train_summarizer,
@@ -67,9 +66,6 @@ def main(argv: list[str] | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
 
     ds = load_dialogsum(profile.data_source)
-    train = to_prompt_completion(ds["train"])
-    n_val = min(profile.setting("04", "n_val"), len(ds["validation"]))
-    val = to_prompt_completion(ds["validation"].select(range(n_val)))
     try:
         model, tokenizer = load_causal_lm(profile, quantize=None if args.no_quantize else "nf4")
     except (ImportError, RuntimeError, ValueError) as err:
@@ -78,6 +74,11 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"rank {rank}: bitsandbytes could not load the base in 4 bits ({err}). "
                          "Re-run with --no-quantize to train plain LoRA on a full-precision "
                          "base (same adapters, more memory).") from err
+    # prompts shortened (dialogue cut at its end) so packing never cuts a summary (notebook 04, 4.6)
+    max_length = profile.setting("04", "max_length")
+    train = to_prompt_completion(ds["train"], tokenizer, max_length)
+    n_val = min(profile.setting("04", "n_val"), len(ds["validation"]))
+    val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, max_length)
     lora_config = make_lora_config(r=args.lora_r)
     if args.no_quantize:  # plain LoRA: no k-bit preparation needed
         from peft import get_peft_model
@@ -111,13 +112,14 @@ def main(argv: list[str] | None = None) -> dict:
         trainer.model.save_pretrained(out / "adapter")  # safetensors
         tokenizer.save_pretrained(out / "adapter")
         if args.n_test:
-            test, _ = dedupe_by_dialogue(ds["test"])
+            test = group_references(ds["test"])  # one row per dialogue, all its references
             test = test.select(range(min(args.n_test, len(test))))
             preds = generate_summaries(trainer.model, tokenizer, test["dialogue"],
                                        profile.setting("04", "max_new_tokens"),
-                                       profile.setting("04", "gen_batch_size"))
+                                       token_budget=profile.setting("04", "gen_token_budget"),
+                                       max_prompt_tokens=profile.setting("04", "max_prompt_tokens"))
             result["n_test"] = len(test)
-            result["rougeL"] = rouge_scores(preds, test["summary"])["rougeL"]
+            result["rougeL"] = rouge_scores(preds, test["references"])["rougeL"]
     (out / f"rank{rank}.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result), flush=True)
     if torch.distributed.is_available() and torch.distributed.is_initialized():

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
@@ -19,6 +20,38 @@ os.environ["COURSE_OUTPUT_DIR"] = str(RUN_DIR)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+GIB = 2**30
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """Make torch report a CUDA GPU the way it does on real hardware, at the lowest level.
+
+    Only the device queries are replaced (availability, current device, properties, free
+    memory, and whether a bf16 tensor can be created there); torch's own functions, such as
+    `torch.cuda.is_bf16_supported` and `get_device_capability`, run unchanged on top of them.
+    A T4 is `fake_cuda((7, 5), "Tesla T4", 15.0)`: torch then says bf16 is supported by
+    emulation (True) and not natively (`including_emulation=False` gives False), as on Colab.
+    """
+    from types import SimpleNamespace
+
+    def _install(capability=(7, 5), name="Tesla T4", total_gib=15.0, free_gib=None):
+        major, minor = capability
+        props = SimpleNamespace(name=name, major=major, minor=minor, total_memory=int(total_gib * GIB),
+                                multi_processor_count=40)
+        free = int((total_gib if free_gib is None else free_gib) * GIB)
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+        monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+        monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device=None: props)
+        monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (free, props.total_memory))
+        # Every CUDA GPU torch supports can hold a bf16 tensor (emulated below capability 8.0).
+        monkeypatch.setattr(torch.cuda, "_check_bf16_tensor_supported", lambda device: True)
+        return props
+
+    return _install
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +78,56 @@ def run_notebook():
             results = load_results(stem, RUN_DIR)
             results["_seconds"] = seconds
             print(f"{stem}: {seconds:.0f} s")
+            done[stem] = results
+        return done[stem]
+
+    return _run
+
+
+# The hub path, offline: the gpu profile's hub ids and hub loaders at smoke sizes on CPU, resolved
+# from a hub-shaped cache that tests/hub_fixture.py builds (COURSE.md, "Testing the hub path offline").
+HUB_OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                   "COURSE_SOURCE": "hub"}
+
+
+@pytest.fixture(scope="session")
+def hub_home() -> Path:
+    """HF_HOME holding the hub-shaped fixture cache (built once, cached across sessions)."""
+    from tests.hub_fixture import build_hub_cache
+
+    home = RUN_DIR / "hf_home"
+    build_hub_cache(home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def run_notebook_hub(hub_home):
+    """Execute a notebook once per session on the hub path (source=hub, smoke sizes, offline cache)."""
+    from nbtools import NOTEBOOK_DIR, execute
+
+    from helpers.report import load_results
+
+    done: dict[str, dict] = {}
+    out_dir = RUN_DIR / "hub"
+    out_dir.mkdir(exist_ok=True)
+
+    def _run(stem: str, **parameters) -> dict:
+        if stem not in done:
+            path = NOTEBOOK_DIR / f"{stem}.ipynb"
+            saved = {k: os.environ.get(k) for k in (*HUB_OFFLINE_ENV, "HF_HOME", "COURSE_OUTPUT_DIR")}
+            os.environ.update(HUB_OFFLINE_ENV, HF_HOME=str(hub_home))  # the kernel inherits these
+            try:
+                seconds = execute(path, out_dir / path.name, profile="smoke", output_dir=out_dir,
+                                  parameters=parameters)
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+            results = load_results(stem, out_dir)
+            results["_seconds"] = seconds
+            print(f"{stem} (hub path): {seconds:.0f} s")
             done[stem] = results
         return done[stem]
 

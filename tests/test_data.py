@@ -163,6 +163,8 @@ def test_to_prompt_completion() -> None:
     assert pc.column_names == ["id", "prompt", "completion"]
     assert pc[0]["prompt"] == D.format_summary_prompt(GOOD_DIALOGUE["dialogue"])
     assert pc[0]["completion"] == " They greet."
+    with pytest.raises(ValueError, match="both tokenizer and max_length"):
+        D.to_prompt_completion(ds, max_length=64)
 
 
 # --- tokenization ------------------------------------------------------------------------
@@ -204,6 +206,32 @@ def test_tokenize_max_length_too_small(tokenizer) -> None:
                                      tokenizer, max_length=4)
 
 
+def test_to_prompt_completion_fits_long_prompts(tokenizer, capsys) -> None:
+    long = {**GOOD_DIALOGUE, "id": "long", "dialogue": "#Person1#: " + "hi there friend " * 30,
+            "summary": "they greet each other"}
+    pc = D.to_prompt_completion(Dataset.from_list([GOOD_DIALOGUE, long]), tokenizer, max_length=24)
+    assert "1 of 2 prompts shortened" in capsys.readouterr().out
+    assert pc[0]["prompt"] == D.format_summary_prompt(GOOD_DIALOGUE["dialogue"])  # short: untouched
+    prompt, completion = pc[1]["prompt"], pc[1]["completion"]
+    assert prompt.startswith("Summarize the following conversation:\n#Person1#: hi")
+    assert prompt.endswith("\nSummary:") and completion == " they greet each other"
+    assert D.sft_length(prompt, completion, tokenizer) == 24  # as full as max_length allows
+    # the same rule as tokenize_prompt_completion: the same tokens, as text
+    ids = D.tokenize_prompt_completion(D.format_summary_prompt(long["dialogue"]), completion, tokenizer, 24)
+    assert tokenizer(prompt + completion + tokenizer.eos_token)["input_ids"] == ids["input_ids"]
+
+
+def test_fit_prompt_refuses_a_completion_that_cannot_fit(tokenizer) -> None:
+    with pytest.raises(ValueError, match="max_length=4 is too small"):
+        D.fit_prompt(D.format_summary_prompt("hi"), " one two three four", tokenizer, max_length=4)
+
+
+def test_completion_lengths_count_like_trl(tokenizer) -> None:
+    pc = Dataset.from_dict({"prompt": [D.format_summary_prompt("#Person1#: hi")],
+                            "completion": [" they greet"]})
+    assert D.completion_lengths(pc, tokenizer) == [3]  # "they", "greet", EOS
+
+
 # --- cleaning ----------------------------------------------------------------------------
 def test_normalize_text_unicode_whitespace_and_lines() -> None:
     raw = "#Person1#:\u00a0Hi  there\t!\r\n\n  #Person2#: ｈｅｌ\u200bｌｏ \n"
@@ -228,6 +256,14 @@ def test_drop_duplicates_exact_and_near() -> None:
     rows = [{"text": "Good food."}, {"text": "Good food."}, {"text": "good FOOD"}, {"text": "Bad."}]
     kept, counts = D.drop_duplicates(rows, "text")
     assert kept == [rows[0], rows[3]]
+    assert counts == {"exact duplicate": 1, "near duplicate": 1}
+
+
+def test_drop_duplicates_with_a_reference_column_keeps_new_references() -> None:
+    rows = [{"d": "Hi.", "s": "one"}, {"d": "Hi.", "s": "two"}, {"d": "Hi.", "s": "one"},
+            {"d": "hi", "s": "ONE!"}, {"d": "hi", "s": "three"}]
+    kept, counts = D.drop_duplicates(rows, "d", reference="s")
+    assert kept == [rows[0], rows[1], rows[4]]
     assert counts == {"exact duplicate": 1, "near duplicate": 1}
 
 
@@ -274,8 +310,9 @@ def test_prepare_dialogsum_catches_every_injected_row() -> None:
     assert train["rows in"] == 11 and train["missing or empty"] == 2
     assert train["exact duplicate"] == 1 and train["near duplicate"] == 1
     assert train["too short"] == 1 and train["leak (in an earlier split)"] == 1
-    assert report["test"]["normalized"] == 1
-    assert ds["train"].column_names == D.DIALOGSUM_COLUMNS
+    assert report["test"]["normalized"] == 1 and train["references grouped"] == 0
+    assert ds["train"].column_names == [*D.DIALOGSUM_COLUMNS, "references", "topics"]
+    assert ds["train"][0]["references"] == [ds["train"][0]["summary"]]
     removed = sum(v for k, v in train.items() if k not in ("rows in", "rows out", "normalized"))
     assert train["rows out"] == len(ds["train"]) == train["rows in"] - removed
 
@@ -323,9 +360,24 @@ def test_label_shares_and_stratified_split() -> None:
     assert again["test"]["text"] == split["test"]["text"]  # fixed seed, same split
 
 
-def test_stratified_split_needs_classlabel() -> None:
-    with pytest.raises(TypeError, match="class_encode_column"):
-        D.stratified_split(Dataset.from_dict({"text": ["a", "b"], "label": ["x", "y"]}), 0.5, 0)
+def test_stratified_split_needs_labels_or_strings() -> None:
+    with pytest.raises(TypeError, match="ClassLabel or strings"):
+        D.stratified_split(Dataset.from_dict({"text": ["a", "b"], "score": [0.1, 0.2]}), 0.5, 0, "score")
+
+
+def test_stratified_split_on_a_string_column_keeps_its_shares(capsys) -> None:
+    topics = ["bank"] * 40 + ["gym"] * 40 + ["library"] * 20
+    ds = Dataset.from_dict({"text": [f"t{i}" for i in range(100)], "topic": topics})
+    split = D.stratified_split(ds, test_size=0.2, seed=0, column="topic")
+    assert sorted(split["test"]["topic"]) == ["bank"] * 8 + ["gym"] * 8 + ["library"] * 4
+    assert split["test"].column_names == ["text", "topic"]  # no helper column left behind
+    assert capsys.readouterr().out == ""  # nothing lumped, nothing said
+
+
+def test_stratified_split_classlabel_unchanged_when_nothing_is_lumped() -> None:
+    ds = _senti({0: 35, 1: 27, 2: 38})
+    direct = ds.train_test_split(test_size=0.2, seed=0, stratify_by_column="label")
+    assert D.stratified_split(ds, 0.2, 0)["test"]["text"] == direct["test"]["text"]
 
 
 def test_token_lengths_and_percentile_rank(tokenizer) -> None:
@@ -382,6 +434,8 @@ def test_swap_speakers_and_check() -> None:
     aug = D.augment_speaker_swap(rows)
     assert aug[0]["id"] == "a_swap" and aug[0]["dialogue"] == "#Person2#: Hi.\n#Person1#: Yo."
     assert set(D.check_speaker_swap(rows, aug).values()) == {0}
+    with_refs = D.augment_speaker_swap(rows.add_column("references", [["#Person1# greets.", "#Person2# waves."]]))
+    assert with_refs[0]["references"] == ["#Person2# greets.", "#Person1# waves."]
     naive = rows.map(lambda r: {"summary": r["summary"].replace("#Person1#", "#Person2#")})
     assert D.check_speaker_swap(rows, naive)["tag counts not swapped"] >= 1
     with pytest.raises(ValueError):

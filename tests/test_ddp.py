@@ -10,14 +10,22 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The command notebook 04 (section 4.10) prints; this test runs exactly it.
+DDP_EXAMPLE = ("torchrun --standalone --nproc_per_node 2 scripts/train_summarizer.py --profile smoke "
+               "--no-quantize --max-steps 3 --output-dir runs/ddp")
+
+
+def test_notebook_shows_the_tested_command() -> None:
+    text = (REPO / "notebooks" / "04_qlora_phi2_dialogue_summarization.ipynb").read_text()
+    assert DDP_EXAMPLE in "".join("".join(c["source"]) for c in json.loads(text)["cells"])
 
 
 @pytest.mark.slow
 def test_torchrun_two_cpu_ranks_both_train(tmp_path: Path) -> None:
     torchrun = shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
     out = tmp_path / "run"
-    cmd = [torchrun, "--standalone", "--nproc_per_node", "2", "scripts/train_summarizer.py",
-           "--profile", "smoke", "--no-quantize", "--max-steps", "3", "--output-dir", str(out)]
+    args = DDP_EXAMPLE.split()[1:]
+    cmd = [torchrun, *args[:-1], str(out)]  # the example's output folder, moved under tmp_path
     proc = subprocess.run(cmd, check=False, cwd=REPO, capture_output=True, text=True, timeout=240,
                           env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -82,6 +82,49 @@ def test_rouge_multiple_references_takes_best():
     assert out["rouge1"] == pytest.approx(1.0)
 
 
+def test_rouge_several_references_best_one_per_rouge_type():
+    # "a b c d" vs A = "d c b a": every word (rouge1 F 1.0), no bigram, LCS 1 (P 1/4, R 1/4: F 0.25)
+    # vs B = "a b x y z": 2 words (P 2/4, R 2/5: F 4/9), bigram "a b" (P 1/3, R 1/4: F 2/7), LCS 2 (F 4/9)
+    per = metrics.rouge_per_example(["a b c d"], [["d c b a", "a b x y z"]], use_stemmer=False)
+    assert per["rouge1"] == [pytest.approx(1.0)]  # from A
+    assert per["rouge2"] == [pytest.approx(2 / 7)]  # from B: the best reference is picked per type
+    assert per["rougeL"] == [pytest.approx(4 / 9)]  # from B
+
+
+def test_rouge_several_references_exact_values():
+    # "the cat sat" vs "the cat": rouge1 P 2/3 R 1 -> 0.8; rouge2 P 1/2 R 1 -> 2/3; LCS 2 -> 0.8
+    # vs "a cat sat on the mat": rouge1 3 of 3 and 6 -> 2/3; rouge2 "cat sat" P 1/2 R 1/5 -> 2/7; LCS 2 -> 4/9
+    refs = [["the cat", "a cat sat on the mat"], "a dog barked loudly"]
+    per = metrics.rouge_per_example(["the cat sat", "a dog barks"], refs, use_stemmer=False)
+    assert per["rouge1"] == [pytest.approx(0.8), pytest.approx(4 / 7)]  # a dog: P 2/3 R 2/4
+    assert per["rouge2"] == [pytest.approx(2 / 3), pytest.approx(0.4)]  # "a dog": P 1/2 R 1/3
+    assert per["rougeL"] == [pytest.approx(0.8), pytest.approx(4 / 7)]
+    mean = metrics.rouge_scores(["the cat sat", "a dog barks"], refs, use_stemmer=False)
+    assert mean["rouge1"] == pytest.approx((0.8 + 4 / 7) / 2)
+    assert mean["rouge2"] == pytest.approx((2 / 3 + 0.4) / 2)
+
+
+@pytest.mark.parametrize("use_stemmer", [True, False])
+def test_rouge_several_references_is_max_over_single_references(use_stemmer):
+    alt = ["a cat on a mat", "dogs run in parks", "people are at home", "first line here"]
+    multi = metrics.rouge_per_example(PREDS, [[r, a] for r, a in zip(REFS, alt)], use_stemmer=use_stemmer)
+    one = direct_rouge(PREDS, REFS, use_stemmer)
+    other = direct_rouge(PREDS, alt, use_stemmer)
+    for t in ROUGE_TYPES:
+        assert multi[t] == pytest.approx([max(a, b) for a, b in zip(one[t], other[t])])
+    same = metrics.rouge_per_example(PREDS, [[r] for r in REFS], use_stemmer=use_stemmer)
+    assert same == metrics.rouge_per_example(PREDS, REFS, use_stemmer=use_stemmer)  # one-element lists
+
+
+def test_rouge_reference_list_errors():
+    with pytest.raises(ValueError, match="example 1 has an empty list of references"):
+        metrics.rouge_scores(["a", "b"], [["a"], []])
+    with pytest.raises(ValueError, match="one reference per prediction"):
+        metrics.rouge_per_example(["a", "b"], [["a", "b"]])  # one list for two predictions
+    with pytest.raises(TypeError, match="not all strings"):
+        metrics.rouge_scores(["a"], [["a", None]])
+
+
 @pytest.mark.parametrize("average", ["macro", "micro", "weighted"])
 def test_classification_scores_match_sklearn(average):
     got = metrics.classification_scores(Y_TRUE, Y_PRED, average=average)

@@ -39,6 +39,36 @@ def test_opens_with_title_setup_and_parameters(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_profile_is_forced(path: Path) -> None:
+    """A learner's "Run all" must pick the profile itself: no papermill-injected parameters."""
+    nb = load(path)
+    injected = [i for i, c in enumerate(nb["cells"]) if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert not injected, f"cells {injected} are papermill's injected parameters; run scripts/nbtools.clean_notebook"
+    for cell in code_cells(nb):
+        if "parameters" in cell["metadata"].get("tags", []):
+            continue
+        assert not re.search(r"^\s*PROFILE\s*=", "".join(cell["source"]), re.MULTILINE), "PROFILE set outside parameters"
+    outputs = "".join(o.get("text", "") if isinstance(o.get("text"), str) else "".join(o.get("text", []))
+                      for c in code_cells(nb) for o in c.get("outputs", []))
+    assert "asked for explicitly" not in outputs, "the committed run forced its profile"
+
+
+def test_clean_notebook_strips_injected_parameters(tmp_path: Path) -> None:
+    import nbformat
+    from nbtools import clean_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('PROFILE = "auto"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('PROFILE = "smoke"', metadata={"tags": ["injected-parameters"]}),
+                nbformat.v4.new_code_cell("print(PROFILE)")]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    clean_notebook(path)
+    sources = [c.source for c in nbformat.read(path, as_version=4).cells]
+    assert sources == ['PROFILE = "auto"', "print(PROFILE)"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_executed_and_clean(path: Path) -> None:
     nb = load(path)
     text = path.read_text()

@@ -8,24 +8,55 @@ from helpers.profiles import Profile, resolve_profile, seed_everything
 
 
 def test_auto_picks_smoke_without_cuda(monkeypatch, capsys) -> None:
+    monkeypatch.delenv(profiles.SOURCE_ENV, raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     p = resolve_profile("auto")
     assert (p.name, p.device, p.compute_dtype, p.data_source) == ("smoke", "cpu", torch.float32, "local")
     assert "no CUDA" in capsys.readouterr().out
 
 
-def test_auto_picks_gpu_with_fp16_on_a_t4(monkeypatch) -> None:
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)  # a T4
+def test_a_t4_is_simulated_the_way_torch_reports_it(fake_cuda) -> None:
+    fake_cuda((7, 5), "Tesla T4")
+    assert torch.cuda.get_device_capability() == (7, 5)
+    assert torch.cuda.is_bf16_supported() is True  # by emulation: torch's default answer on a T4
+    assert torch.cuda.is_bf16_supported(including_emulation=False) is False
+
+
+def test_auto_picks_gpu_with_fp16_on_a_t4(fake_cuda, monkeypatch) -> None:
+    monkeypatch.delenv(profiles.SOURCE_ENV, raising=False)
+    fake_cuda((7, 5), "Tesla T4")
     p = resolve_profile("auto", verbose=False)
     assert (p.name, p.device, p.compute_dtype, p.data_source) == ("gpu", "cuda", torch.float16, "hub")
     assert p.model_id("causal_lm") == "microsoft/phi-2"
 
 
-def test_gpu_uses_bf16_where_supported(monkeypatch) -> None:
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+def test_bf16_fast_path_is_off_on_a_t4(fake_cuda) -> None:
+    from helpers.models import bf16_is_fast
+
+    fake_cuda((7, 5), "Tesla T4")
+    assert not bf16_is_fast("cuda") and not profiles.native_bf16()
+    assert profiles.cuda_compute_dtype() == torch.float16
+
+
+@pytest.mark.parametrize("capability,name", [((8, 0), "NVIDIA A100-SXM4-40GB"), ((8, 9), "NVIDIA L4"),
+                                             ((9, 0), "NVIDIA H100 80GB HBM3")])
+def test_gpu_uses_bf16_where_the_hardware_has_it(fake_cuda, capability, name) -> None:
+    fake_cuda(capability, name)
     assert resolve_profile("gpu", verbose=False).compute_dtype == torch.bfloat16
+
+
+def test_source_is_separate_from_scale(monkeypatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv(profiles.SOURCE_ENV, "hub")
+    p = resolve_profile("auto", verbose=False)  # smoke sizes on CPU, hub ids and hub data
+    assert (p.name, p.device, p.source, p.data_source) == ("smoke", "cpu", "hub", "hub")
+    assert p.model_id("causal_lm") == "microsoft/phi-2"
+    assert p.model_id("encoder") == "sentence-transformers/all-MiniLM-L6-v2"
+    assert p.setting("04", "max_steps") == profiles.SETTINGS["04"]["smoke"]["max_steps"]
+    assert resolve_profile("smoke", verbose=False, source="local").model_id("causal_lm") == "tiny-phi"
+    monkeypatch.setenv(profiles.SOURCE_ENV, "s3")
+    with pytest.raises(ValueError, match="'hub' or 'local'"):
+        resolve_profile("smoke", verbose=False)
 
 
 def test_gpu_without_cuda_is_a_clear_error(monkeypatch) -> None:
@@ -61,3 +92,32 @@ def test_seed_everything_repeats_random_draws() -> None:
     a = torch.rand(3)
     seed_everything(3)
     assert torch.equal(a, torch.rand(3))
+
+
+@pytest.mark.parametrize("local_rank,expected", [(None, 0), ("1", 1)])
+def test_each_rank_loads_onto_its_own_gpu(fake_cuda, monkeypatch, local_rank, expected) -> None:
+    """torchrun sets LOCAL_RANK per process; a 4-bit model must be loaded straight onto that GPU."""
+    from helpers import models
+
+    fake_cuda((7, 5), "Tesla T4")
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    if local_rank is None:
+        monkeypatch.delenv("LOCAL_RANK", raising=False)
+    else:
+        monkeypatch.setenv("LOCAL_RANK", local_rank)
+    seen = {}
+
+    def fake_from_pretrained(path, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop after recording the arguments")
+
+    monkeypatch.setattr(models, "load_tokenizer", lambda path: None)
+    monkeypatch.setattr(models.AutoModelForCausalLM, "from_pretrained", fake_from_pretrained)
+    p = resolve_profile("gpu", verbose=False)
+    with pytest.raises(RuntimeError, match="stop after"):
+        models.load_causal_lm(p, quantize="nf4", path="microsoft/phi-2")
+    assert seen["device_map"] == {"": expected}
+    assert seen["quantization_config"].bnb_4bit_compute_dtype == torch.float16  # a T4: fp16 compute
+    monkeypatch.setenv("LOCAL_RANK", "2")
+    with pytest.raises(RuntimeError, match="one process per GPU"):
+        models.local_device_map()

@@ -13,7 +13,6 @@ from helpers.models import make_lora_config, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import (
     PeakMemory,
-    dedupe_by_dialogue,
     generate_summaries,
     loss_history,
     make_sft_config,
@@ -201,13 +200,3 @@ def test_peak_memory_sees_an_allocation() -> None:
         block += 1
         del block
     assert mem.peak_mb >= mem.start_mb and mem.delta_mb > 30
-
-
-def test_dedupe_by_dialogue_drops_repeats(capsys) -> None:
-    ds = Dataset.from_dict({"id": ["a", "b", "c", "d"],
-                            "dialogue": ["x  y", "x y", "z", "z"], "summary": ["1", "2", "3", "4"]})
-    kept, dropped = dedupe_by_dialogue(ds)
-    assert dropped == 2 and kept["id"] == ["a", "c"]  # the first of each, whitespace ignored
-    assert "dropped 2" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="dialogue"):
-        dedupe_by_dialogue(Dataset.from_dict({"text": ["a"]}))

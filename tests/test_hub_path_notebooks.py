@@ -1,0 +1,58 @@
+"""Every notebook on the hub path, offline: the gpu profile's hub ids and hub loaders
+(`microsoft/phi-2`, `knkarthick/dialogsum`, `cardiffnlp/tweet_eval`, the MiniLM id) resolved from the
+hub-shaped cache of tests/hub_fixture.py, at smoke sizes on CPU (`COURSE_SOURCE=hub`).
+
+The fixture models are random, so these runs assert that the path works and that the real sets'
+quirks are handled (three references per test dialogue, near-unique topics, dialogues over 1,000
+tokens, @user tweets and duplicates), not that anything learns: the smoke runs assert that.
+The step counts below are papermill overrides that keep this file within a few minutes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+pytestmark = pytest.mark.notebook
+
+
+def test_01_tokenizer_and_phi2_from_the_hub(run_notebook_hub) -> None:
+    r = run_notebook_hub("01_pretraining_concepts", PRETRAIN_STEPS=10)
+    assert r["source"] == "hub" and r["pretrain_steps"] == 10
+    assert r["phi2_vocab"] == 50_295  # the fixture carries Phi-2's tokenizer layout
+    assert math.isfinite(r["val_ppl_after"])
+
+
+def test_02_groups_dialogsum_references_and_splits_near_unique_topics(run_notebook_hub) -> None:
+    r = run_notebook_hub("02_data_preparation")
+    assert r["source"] == "hub"
+    assert r["dialogsum_test_rows"] == 120 and r["dialogsum_test_dialogues"] == 40  # 3 references each
+    assert r["dialogsum_test_references_per_dialogue"] == 3
+    assert r["dialogsum_exact_duplicates_test"] == 0  # references are not duplicates
+    assert r["topic_split_groups"] >= 2  # the stratify-by-topic exercise runs on near-unique topics
+
+
+def test_03_classifiers_from_the_hub_encoder_and_phi2(run_notebook_hub) -> None:
+    r = run_notebook_hub("03_sentiment_classification_heads", EPOCHS=1)
+    assert r["source"] == "hub"
+    for key in ("frozen_f1", "full_f1", "lora_f1", "random_init_f1", "decoder_f1"):
+        assert 0.0 <= r[key] <= 1.0, key
+
+
+def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run_dir) -> None:
+    r = run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=4)
+    assert r["source"] == "hub"
+    assert r["n_test"] == 40 and r["references_per_dialogue"] == 3
+    assert r["examples_cut"] == 0 and r["completion_tokens_lost"] == 0  # packing kept every summary
+    assert r["prompts_shortened"] >= 1  # the long fixture dialogues were cut from the dialogue's end
+    assert r["reload_identical"] == r["n_check"]
+    assert (run_dir / "hub" / "artifacts" / "04_adapter" / "adapter_model.safetensors").exists()
+
+
+def test_05_reuses_notebook_04_and_slices_near_unique_topics(run_notebook_hub) -> None:
+    run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=4)  # 05 reuses its outputs
+    r = run_notebook_hub("05_evaluation_and_iteration", ITER_MAX_STEPS=2, N_BOOTSTRAP=200)
+    assert r["source"] == "hub"
+    assert r["source_04"].startswith("reused")
+    assert 1 <= r["n_topic_slices"] <= 10  # near-unique topics lumped, not 40 slices of one
