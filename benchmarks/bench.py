@@ -25,7 +25,6 @@ the attention mask.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import os
@@ -264,15 +263,10 @@ class Memory:
 
 
 def release_memory(device: str) -> None:
-    """Free what the last run left: Python garbage, CUDA cache, and glibc's retained heap on CPU."""
-    gc.collect()
-    if device == "cuda":
-        torch.cuda.empty_cache()
-    else:
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: RSS deltas are only rougher
-            pass
+    """Free what the last run left (helpers.models.release_memory, taught in notebook 04)."""
+    from helpers.models import release_memory as release
+
+    release(device)
 
 
 @dataclass

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from datasets import Dataset
 
+from .profiles import show_progress
+
 STRATEGIES = ("frozen", "full", "lora", "random_init")
 
 
@@ -101,7 +103,8 @@ def make_training_args(output_dir: str, lr: float, epochs: int, batch_size: int,
         "metric_for_best_model": "f1", "greater_is_better": True, "save_total_limit": 1,
         "warmup_steps": 0.1,  # a float < 1 is a share of all steps (was `warmup_ratio`)
         "lr_scheduler_type": "linear", "weight_decay": 0.01,
-        "logging_strategy": "steps", "logging_steps": 10, "report_to": "none", "disable_tqdm": True,
+        "logging_strategy": "steps", "logging_steps": 10, "report_to": "none",
+        "disable_tqdm": not show_progress(),  # a bar on Colab; none in papermill runs
         "save_only_model": True, "seed": 0, "data_seed": 0,
     }
     kwargs.update(overrides)

@@ -65,3 +65,29 @@ def states_check(entry: dict[str, Any], estimates_gib: dict[str, float]) -> pd.D
                 "error %": round(100 * (est - measured[m]) / measured[m], 1)}
             for m, est in estimates_gib.items()}
     return pd.DataFrame(rows).T
+
+
+# Peak ratios, H100 SXM over T4, from the vendors' datasheets (NVIDIA H100 Tensor Core GPU datasheet;
+# NVIDIA T4 Tensor Core GPU datasheet): memory bandwidth 3,350 vs 320 GB/s; dense 16-bit tensor
+# throughput 989 (bf16) vs 65 (fp16) TFLOP/s.
+H100_OVER_T4 = {"memory bandwidth": 3350 / 320, "tensor FLOP/s": 989 / 65}
+
+
+def t4_training_estimate(tokens: float, run: str = "qlora/bfloat16/gc/packed",
+                         key: str = "phi2-shape-cuda") -> tuple[float, float]:
+    """(low, high) estimated seconds for a free Colab T4 to train `tokens` tokens of Phi-2 QLoRA.
+
+    Method, not a T4 measurement: the useful tokens/s measured on an H100 for Phi-2's shape with the
+    course recipe (benchmarks/results.json, `run`), divided by the H100/T4 ratio of memory bandwidth
+    (the optimistic end) and of peak tensor FLOP/s (the pessimistic end).
+    """
+    if tokens < 0:
+        raise ValueError(f"tokens must be >= 0, got {tokens}")
+    measured = load_measured(key)["runs"][run]["tokens_per_s"]
+    low, high = sorted(tokens / (measured / ratio) for ratio in H100_OVER_T4.values())
+    return low, high
+
+
+def training_tokens(max_steps: int, batch_size: int, grad_accum: int, max_length: int) -> int:
+    """Tokens a packed run processes at most: steps x rows per step x row length (full rows)."""
+    return max_steps * batch_size * grad_accum * max_length

@@ -352,6 +352,16 @@ class GenerationPlan:
                                  self.quantize, self.lora_params)
 
 
+def summarization_plans(P: Any, shape: Any, lora_r: int, lora_params: int = 0,
+                        batch_size: int | None = None) -> list[TrainingPlan | GenerationPlan]:
+    """Notebook 04's QLoRA training and generation plans from its profile settings (also used by 05)."""
+    s = lambda name: P.setting("04", name)  # notebook 04's per-profile settings
+    return [TrainingPlan(f"QLoRA training (r={lora_r})", shape, batch_size or s("batch_size"), s("max_length"), "qlora",
+                         P.compute_dtype, lora_r, gradient_checkpointing=P.device == "cuda"),
+            GenerationPlan("generation", shape, s("max_new_tokens"), s("max_prompt_tokens"),
+                           token_budget=s("gen_token_budget"), dtype=P.compute_dtype, lora_params=lora_params)]
+
+
 class WillNotFitError(MemoryError):
     """A plan's predicted peak exceeds free GPU memory minus the safety margin."""
 

@@ -297,6 +297,24 @@ def make_lora_config(r: int = 32, alpha: int = 32, dropout: float = 0.05,
     )
 
 
+def release_memory(device: str | None = None) -> None:
+    """Free what deleted models left: Python garbage, the CUDA cache, and glibc's retained heap on CPU.
+
+    `del model` frees nothing while another name (a trainer, a merged model) still holds it.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    if (device or ("cuda" if torch.cuda.is_available() else "cpu")) == "cuda":
+        torch.cuda.empty_cache()
+    else:
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc
+            pass
+
+
 def local_device_map() -> dict[str, int]:
     """Put the whole model on this process's GPU: LOCAL_RANK under torchrun/accelerate, else GPU 0.
 

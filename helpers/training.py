@@ -18,7 +18,7 @@ import torch
 from datasets import Dataset
 from typing_extensions import Self
 
-from .profiles import Profile
+from .profiles import Profile, show_progress
 
 if TYPE_CHECKING:  # imported lazily at run time: trl and peft are slow to import
     from peft import PeftModel
@@ -63,13 +63,12 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
         "use_cpu": not on_cuda,
         "ddp_find_unused_parameters": False,  # multi-process runs: every LoRA weight gets a gradient
         "report_to": "none",
-        "disable_tqdm": True,
+        "disable_tqdm": not show_progress(),  # a bar on Colab; none in papermill runs
         "seed": 0,
         "data_seed": 0,
     }
-    if overrides.get("max_steps") is None:
-        overrides.pop("max_steps", None)  # None means "the profile's default", as in the notebooks
-    kwargs.update(overrides)
+    # None means "the profile's default", as for the notebooks' parameters (MAX_STEPS = None)
+    kwargs.update({k: v for k, v in overrides.items() if v is not None})
     return SFTConfig(**kwargs)
 
 
@@ -239,6 +238,10 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
     old_side, tokenizer.padding_side = tokenizer.padding_side, "left"  # new tokens follow the prompt
     try:
         with inference_dtype(model, dtype or four_bit_compute_dtype(model)):
+            if show_progress():  # a bar for a learner; none in papermill runs (COURSE_PROGRESS=0)
+                from tqdm.auto import tqdm
+
+                batches = tqdm(batches, desc=f"generating {len(prompts)} summaries", unit="batch")
             for batch in batches:
                 enc = tokenizer.pad({"input_ids": [prompts[i] for i in batch]}, return_tensors="pt")
                 enc = enc.to(model.device)

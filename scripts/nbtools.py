@@ -41,19 +41,24 @@ def clean_notebook(path: Path) -> None:
 
 
 def execute(path: Path, out_path: Path, profile: str = "smoke", output_dir: Path | None = None,
-            parameters: dict | None = None) -> float:
-    """Run one notebook with papermill; returns seconds taken. Results go to output_dir."""
+            parameters: dict | None = None, progress: bool = False) -> float:
+    """Run one notebook with papermill; returns seconds taken. Results go to output_dir.
+
+    progress=True shows papermill's per-cell bar in the terminal (make course); the notebook's own
+    progress bars stay off either way (COURSE_PROGRESS=0), so outputs and logs stay clean.
+    """
     import papermill as pm
 
     if output_dir is not None:
         os.environ["COURSE_OUTPUT_DIR"] = str(output_dir)
+    os.environ["COURSE_PROGRESS"] = "0"  # the kernel inherits it: no tqdm bars in saved outputs
     params = dict(parameters or {})
     if profile != "auto":  # "auto" is the committed default: inject nothing for it
         params["PROFILE"] = profile
     started = time.perf_counter()
     pm.execute_notebook(
         str(path), str(out_path), parameters=params,
-        kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+        kernel_name="python3", cwd=str(path.parent), progress_bar=progress,
     )
     return time.perf_counter() - started
 

@@ -33,7 +33,7 @@ def main() -> None:
         sync_setup_cell(path)
         target = path if args.in_place else out_dir / path.name
         print(f"running {path.name} (profile {args.profile}) ...", flush=True)
-        seconds = execute(path, target, profile=args.profile, output_dir=out_dir)
+        seconds = execute(path, target, profile=args.profile, output_dir=out_dir, progress=True)  # a per-cell bar
         clean_notebook(target)
         print(f"  done in {seconds:.0f} s -> {target.relative_to(REPO_ROOT)}", flush=True)
     print("\nRecorded results:\n" + summarize(out_dir))

@@ -111,11 +111,12 @@ def run_notebook_hub(hub_home):
     out_dir = RUN_DIR / "hub"
     out_dir.mkdir(exist_ok=True)
 
-    def _run(stem: str, **parameters) -> dict:
+    def _run(stem: str, env: dict[str, str] | None = None, **parameters) -> dict:
         if stem not in done:
             path = NOTEBOOK_DIR / f"{stem}.ipynb"
-            saved = {k: os.environ.get(k) for k in (*HUB_OFFLINE_ENV, "HF_HOME", "COURSE_OUTPUT_DIR")}
-            os.environ.update(HUB_OFFLINE_ENV, HF_HOME=str(hub_home))  # the kernel inherits these
+            extra = {**HUB_OFFLINE_ENV, "HF_HOME": str(hub_home), **(env or {})}
+            saved = {k: os.environ.get(k) for k in (*extra, "COURSE_OUTPUT_DIR")}
+            os.environ.update(extra)  # the kernel inherits these
             try:
                 seconds = execute(path, out_dir / path.name, profile="smoke", output_dir=out_dir,
                                   parameters=parameters)

@@ -17,9 +17,11 @@ import pytest
 pytestmark = pytest.mark.notebook
 
 
-def test_01_tokenizer_and_phi2_from_the_hub(run_notebook_hub) -> None:
-    r = run_notebook_hub("01_pretraining_concepts", PRETRAIN_STEPS=10)
+def test_01_tokenizer_and_phi2_from_the_hub(run_notebook_hub, tmp_path_factory) -> None:
+    empty_cache = tmp_path_factory.mktemp("course-cache")  # nothing cached: a build would show up here
+    r = run_notebook_hub("01_pretraining_concepts", env={"COURSE_CACHE": str(empty_cache)}, PRETRAIN_STEPS=10)
     assert r["source"] == "hub" and r["pretrain_steps"] == 10
+    assert not list(empty_cache.iterdir()), "the hub path (gpu profile) built the CPU tiny base"
     assert r["phi2_vocab"] == 50_295  # the fixture carries Phi-2's tokenizer layout
     assert math.isfinite(r["val_ppl_after"])
 
@@ -41,7 +43,7 @@ def test_03_classifiers_from_the_hub_encoder_and_phi2(run_notebook_hub) -> None:
 
 
 def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run_dir) -> None:
-    r = run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=4)
+    r = run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=25, BATCH_SIZE=2)
     assert r["source"] == "hub"
     assert r["n_test"] == 40 and r["references_per_dialogue"] == 3
     assert r["examples_cut"] == 0 and r["completion_tokens_lost"] == 0  # packing kept every summary
@@ -51,8 +53,8 @@ def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run
 
 
 def test_05_reuses_notebook_04_and_slices_near_unique_topics(run_notebook_hub) -> None:
-    run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=4)  # 05 reuses its outputs
-    r = run_notebook_hub("05_evaluation_and_iteration", ITER_MAX_STEPS=2, N_BOOTSTRAP=200)
+    run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=25, BATCH_SIZE=2)  # 05 reuses its outputs
+    r = run_notebook_hub("05_evaluation_and_iteration", ITER_MAX_STEPS=2, OVERFIT_STEPS=16, N_BOOTSTRAP=200)
     assert r["source"] == "hub"
     assert r["source_04"].startswith("reused")
     assert 1 <= r["n_topic_slices"] <= 10  # near-unique topics lumped, not 40 slices of one

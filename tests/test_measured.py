@@ -55,3 +55,38 @@ def test_missing_file_or_entry_says_what_to_do(tmp_path) -> None:
     path.write_text(json.dumps({"schema_version": 1, "tiny-cpu": {}}))
     with pytest.raises(KeyError, match="tiny-cpu"):
         load_measured("phi2-shape-cuda", path)
+
+
+def test_t4_training_estimate_scales_the_h100_measurement() -> None:
+    from helpers.measured import H100_OVER_T4, t4_training_estimate
+
+    measured = load_measured("phi2-shape-cuda")["runs"]["qlora/bfloat16/gc/packed"]["tokens_per_s"]
+    low, high = t4_training_estimate(1_000_000)
+    assert low == pytest.approx(1_000_000 / measured * min(H100_OVER_T4.values()))
+    assert high == pytest.approx(1_000_000 / measured * max(H100_OVER_T4.values()))
+    assert low < high and t4_training_estimate(0) == (0.0, 0.0)
+    with pytest.raises(ValueError):
+        t4_training_estimate(-1)
+
+
+def test_notebook_headers_state_the_estimate_the_settings_give() -> None:
+    """The T4 training minutes in notebooks 04 and 05's headers are what the estimator says for their settings."""
+    import json
+
+    from helpers.measured import t4_training_estimate, training_tokens
+    from helpers.profiles import SETTINGS
+    from helpers.report import REPO_ROOT
+
+    s4, s5 = SETTINGS["04"]["gpu"], SETTINGS["05"]["gpu"]
+    row = (s4["batch_size"], s4["max_length"])
+    tokens = {
+        "04_qlora_phi2_dialogue_summarization": training_tokens(s4["max_steps"], row[0], s4["grad_accum"], row[1]),
+        "05_evaluation_and_iteration": training_tokens(s5["fallback_max_steps"], row[0], s4["grad_accum"], row[1])
+        + 2 * training_tokens(s5["iter_max_steps"], row[0], s5["iter_grad_accum"], row[1])
+        + training_tokens(s5["overfit_steps"], row[0], s5["iter_grad_accum"], row[1]),
+    }
+    for stem, n in tokens.items():
+        low, high = (t / 60 for t in t4_training_estimate(n))
+        nb = json.loads((REPO_ROOT / "notebooks" / f"{stem}.ipynb").read_text())
+        header = " ".join("".join(nb["cells"][0]["source"]).split())
+        assert f"{low:.0f}–{high:.0f} min" in header, (stem, f"{low:.0f}–{high:.0f} min")

@@ -29,14 +29,16 @@ from helpers.memory import (
     kv_cache_bytes,
     meta_model,
     preflight,
+    summarization_plans,
     training_peak,
 )
 from helpers.models import PHI2_SHAPE, phi2_on_meta, phi_config
-from helpers.profiles import SETTINGS
+from helpers.profiles import SETTINGS, Profile
 
 PHI2 = phi2_on_meta()
 FP16 = torch.float16
 NB03, NB04, NB05 = SETTINGS["03"]["gpu"], SETTINGS["04"]["gpu"], SETTINGS["05"]["gpu"]
+T4_PROFILE = Profile(name="gpu", reason="test", device="cuda", compute_dtype=torch.float16)  # a T4
 LORA_32 = 20_971_520  # the seed recipe's adapters on Phi-2 (tests/test_phi2_lora_shape.py)
 
 
@@ -75,9 +77,10 @@ def notebook_gpu_plans() -> dict[str, list]:
                TrainingPlan("03 Phi-2 classifier", phi2_classifier(), NB03["decoder_batch_size"],
                             NB03["max_length"], "qlora", FP16, NB03["lora_r"],
                             extra_trainable=PHI2_SHAPE["hidden_size"] * 3)],
-        "04": [qlora_04(), generation_04()],
+        "04": summarization_plans(T4_PROFILE, PHI2, 32, LORA_32),  # what notebook 04 checks
         # 05 retrains with notebook 04's settings (rank 32 and the candidate rank) and generates likewise
-        "05": [qlora_04(), qlora_04(NB05["iter_lora_r"]), generation_04()],
+        "05": [*summarization_plans(T4_PROFILE, PHI2, 32, LORA_32),
+               summarization_plans(T4_PROFILE, PHI2, NB05["iter_lora_r"])[0]],
     }
 
 
@@ -158,7 +161,7 @@ def test_preflight_refuses_and_names_the_setting_to_lower(capsys) -> None:
     assert isinstance(err.value, MemoryError) and "batch_size" not in str(err.value)  # training fits
     assert "WILL NOT FIT" in capsys.readouterr().out
     report = preflight([training, generation], free_bytes=int(need) + 1)
-    assert report["predicted"]["04 generation"]["total"] == generation.predict()["total"]
+    assert report["predicted"]["generation"]["total"] == generation.predict()["total"]
     with pytest.raises(WillNotFitError, match="batch_size / max_length"):
         preflight([training], free_bytes=2 * GIB)
 
