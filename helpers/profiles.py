@@ -52,7 +52,7 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # --- 03 sentiment classification heads ----------------------------------------------
     "03": {  # lr is full fine-tuning's; heads and adapters train with larger ones
         "gpu": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "lora_lr": 5e-4, "head_lr": 2e-3,
-                "max_length": 128, "train_size": 20000, "decoder_train_size": 2000, "patience": 2,
+                "max_length": 128, "train_size": 20000, "decoder_train_size": 1000, "patience": 2,
                 "lora_r": 8, "decoder_quantize": "nf4", "decoder_lr": 2e-4, "decoder_batch_size": 8},
         "smoke": {"epochs": 2, "batch_size": 32, "lr": 1e-4, "lora_lr": 2e-3, "head_lr": 3e-3,
                   "max_length": 64, "train_size": 1000, "decoder_train_size": 1000, "patience": 2,

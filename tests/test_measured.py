@@ -70,16 +70,17 @@ def test_t4_training_estimate_scales_the_h100_measurement() -> None:
 
 
 def test_notebook_headers_state_the_estimate_the_settings_give() -> None:
-    """The T4 training minutes in notebooks 04 and 05's headers are what the estimator says for their settings."""
+    """The T4 training minutes in notebooks 03, 04 and 05's headers are what the estimator says for their settings."""
     import json
 
     from helpers.measured import t4_training_estimate, training_tokens
     from helpers.profiles import SETTINGS
     from helpers.report import REPO_ROOT
 
-    s4, s5 = SETTINGS["04"]["gpu"], SETTINGS["05"]["gpu"]
+    s3, s4, s5 = SETTINGS["03"]["gpu"], SETTINGS["04"]["gpu"], SETTINGS["05"]["gpu"]
     row = (s4["batch_size"], s4["max_length"])
-    tokens = {
+    tokens = {  # 03: the Phi-2 classifier, every row counted at max_length (an upper bound)
+        "03_sentiment_classification_heads": s3["decoder_train_size"] * s3["epochs"] * s3["max_length"],
         "04_qlora_phi2_dialogue_summarization": training_tokens(s4["max_steps"], row[0], s4["grad_accum"], row[1]),
         "05_evaluation_and_iteration": training_tokens(s5["fallback_max_steps"], row[0], s4["grad_accum"], row[1])
         + 2 * training_tokens(s5["iter_max_steps"], row[0], s5["iter_grad_accum"], row[1])
