@@ -49,7 +49,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="pad each batch to its longest row instead of packing whole examples "
                              "into padding-free rows (to compare the two)")
     parser.add_argument("--n-test", type=int, default=0,
-                        help="rank 0 scores this many deduplicated test dialogues (0: skip)")
+                        help="rank 0 scores this many test dialogues, each against all its references (0: skip)")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
