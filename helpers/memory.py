@@ -362,6 +362,14 @@ def summarization_plans(P: Any, shape: Any, lora_r: int, lora_params: int = 0,
                            token_budget=s("gen_token_budget"), dtype=P.compute_dtype, lora_params=lora_params)]
 
 
+def merge_check_plan(P: Any, shape: Any, lora_params: int = 0) -> GenerationPlan:
+    """Notebook 04's merge check (4.8): generation on the full-precision base (fp16 on a T4) + the adapter."""
+    s = lambda name: P.setting("04", name)  # noqa: E731
+    return GenerationPlan("generation, full-precision base", shape, s("max_new_tokens"), s("max_prompt_tokens"),
+                          token_budget=s("gen_token_budget"), dtype=P.compute_dtype, quantize=None,
+                          lora_params=lora_params)
+
+
 class WillNotFitError(MemoryError):
     """A plan's predicted peak exceeds free GPU memory minus the safety margin."""
 

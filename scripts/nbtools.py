@@ -59,8 +59,21 @@ def execute(path: Path, out_path: Path, profile: str = "smoke", output_dir: Path
     pm.execute_notebook(
         str(path), str(out_path), parameters=params,
         kernel_name="python3", cwd=str(path.parent), progress_bar=progress,
+        kernel_manager_class=_local_kernel_manager(),
     )
     return time.perf_counter() - started
+
+
+def _local_kernel_manager() -> type:
+    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP ports: nothing
+    listens on the network, and ipykernel has no "running over TCP without encryption" warning to print."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class LocalKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return LocalKernelManager
 
 
 def setup_cell_source() -> str:

@@ -111,14 +111,18 @@ def run_notebook_hub(hub_home):
     out_dir = RUN_DIR / "hub"
     out_dir.mkdir(exist_ok=True)
 
-    def _run(stem: str, env: dict[str, str] | None = None, **parameters) -> dict:
-        if stem not in done:
+    def _run(stem: str, env: dict[str, str] | None = None, alone: bool = False, **parameters) -> dict:
+        """alone=True: run in an empty output folder, as a notebook opened alone in a fresh Colab runtime."""
+        key = f"{stem} (alone)" if alone else stem
+        if key not in done:
             path = NOTEBOOK_DIR / f"{stem}.ipynb"
+            run_out = out_dir / f"alone-{stem}" if alone else out_dir
+            run_out.mkdir(exist_ok=True)
             extra = {**HUB_OFFLINE_ENV, "HF_HOME": str(hub_home), **(env or {})}
             saved = {k: os.environ.get(k) for k in (*extra, "COURSE_OUTPUT_DIR")}
             os.environ.update(extra)  # the kernel inherits these
             try:
-                seconds = execute(path, out_dir / path.name, profile="smoke", output_dir=out_dir,
+                seconds = execute(path, run_out / path.name, profile="smoke", output_dir=run_out,
                                   parameters=parameters)
             finally:
                 for key, value in saved.items():
@@ -126,10 +130,10 @@ def run_notebook_hub(hub_home):
                         os.environ.pop(key, None)
                     else:
                         os.environ[key] = value
-            results = load_results(stem, out_dir)
+            results = load_results(stem, run_out)
             results["_seconds"] = seconds
-            print(f"{stem} (hub path): {seconds:.0f} s")
-            done[stem] = results
-        return done[stem]
+            print(f"{key} (hub path): {seconds:.0f} s")
+            done[key] = results
+        return done[key]
 
     return _run

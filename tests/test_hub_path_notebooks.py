@@ -54,9 +54,12 @@ def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run
     assert (run_dir / "hub" / "artifacts" / "04_adapter" / "adapter_model.safetensors").exists()
 
 
-def test_05_reuses_notebook_04_and_slices_near_unique_topics(run_notebook_hub) -> None:
-    run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=25, BATCH_SIZE=2)  # 05 reuses its outputs
-    r = run_notebook_hub("05_evaluation_and_iteration", ITER_MAX_STEPS=2, OVERFIT_STEPS=16, N_BOOTSTRAP=200)
+def test_05_opened_alone_retrains_and_slices_near_unique_topics(run_notebook_hub) -> None:
+    """A fresh Colab runtime has no notebook-03/04 outputs: 05 retrains both (the smoke run reuses them)."""
+    r = run_notebook_hub("05_evaluation_and_iteration", alone=True, FALLBACK_MAX_STEPS=10, ITER_MAX_STEPS=2,
+                         OVERFIT_STEPS=16, N_BOOTSTRAP=200)
     assert r["source"] == "hub"
-    assert r["source_04"].startswith("reused")
+    assert r["source_04"].startswith("retrained") and "10 steps" in r["source_04"]
+    assert r["clf_source"].startswith("retrained")
+    assert 0.0 <= r["clf_macro_f1"] <= 1.0
     assert 1 <= r["n_topic_slices"] <= 10  # near-unique topics lumped, not 40 slices of one

@@ -27,6 +27,7 @@ from helpers.memory import (
     generation_batches,
     generation_memory,
     kv_cache_bytes,
+    merge_check_plan,
     meta_model,
     preflight,
     summarization_plans,
@@ -77,7 +78,9 @@ def notebook_gpu_plans() -> dict[str, list]:
                TrainingPlan("03 Phi-2 classifier", phi2_classifier(), NB03["decoder_batch_size"],
                             NB03["max_length"], "qlora", FP16, NB03["lora_r"],
                             extra_trainable=PHI2_SHAPE["hidden_size"] * 3)],
-        "04": summarization_plans(T4_PROFILE, PHI2, 32, LORA_32),  # what notebook 04 checks
+        # what notebook 04 checks: QLoRA training, generation, and (after the trained model is freed) the
+        # merge check's generation on the fp16 base
+        "04": [*summarization_plans(T4_PROFILE, PHI2, 32, LORA_32), merge_check_plan(T4_PROFILE, PHI2, LORA_32)],
         # 05 retrains with notebook 04's settings (rank 32 and the candidate rank) and generates likewise
         "05": [*summarization_plans(T4_PROFILE, PHI2, 32, LORA_32),
                summarization_plans(T4_PROFILE, PHI2, NB05["iter_lora_r"])[0]],
@@ -153,7 +156,7 @@ def test_checkpointing_and_batch_move_the_training_estimate() -> None:
 
 # --- the pre-flight -------------------------------------------------------------------------
 def test_preflight_refuses_and_names_the_setting_to_lower(capsys) -> None:
-    training, generation = notebook_gpu_plans()["04"]
+    training, generation = notebook_gpu_plans()["04"][:2]
     need = generation.predict()["total"] + SAFETY_MARGIN_BYTES
     assert training.predict()["total"] + SAFETY_MARGIN_BYTES < need  # generation is the larger here
     with pytest.raises(WillNotFitError, match="gen_token_budget") as err:
