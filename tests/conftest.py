@@ -20,6 +20,7 @@ os.environ["COURSE_OUTPUT_DIR"] = str(RUN_DIR)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("COURSE_PROGRESS", "0")  # no progress bars in test logs (helpers.profiles.show_progress)
 
 
 GIB = 2**30

@@ -200,3 +200,13 @@ def test_peak_memory_sees_an_allocation() -> None:
         block += 1
         del block
     assert mem.peak_mb >= mem.start_mb and mem.delta_mb > 30
+
+
+@pytest.mark.parametrize("env, bars", [({"COURSE_PROGRESS": "1"}, True), ({"COURSE_PROGRESS": "0"}, False),
+                                       ({"COURSE_PROGRESS": "1", "CI": "true"}, False)])
+def test_progress_bars_for_learners_not_for_papermill_or_ci(monkeypatch, tmp_path, env, bars) -> None:
+    """A learner's interactive run shows the trainer's bar; papermill runs (COURSE_PROGRESS=0) and CI do not."""
+    monkeypatch.delenv("CI", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert make_sft_config(SMOKE, str(tmp_path)).disable_tqdm is (not bars)
