@@ -119,15 +119,27 @@ def sanitizers(path: Path = SANITIZE_FILE) -> list[tuple[re.Pattern, str]]:
 
 
 def _output_text(cell: nbformat.NotebookNode) -> str:
-    """A cell's comparable output: streams and plain-text results, images left out."""
-    parts = []
+    """A cell's comparable output: streams and plain-text results, images left out.
+
+    The kernel splits a stream into chunks, and interleaves stdout with stderr, by timing; so each
+    run of consecutive stream outputs is compared as one block per stream name (stderr, then stdout)."""
+    parts: list[str] = []
+    streams: dict[str, str] = {}
+
+    def flush() -> None:
+        parts.extend(f"[{name}] {streams[name]}" for name in sorted(streams))
+        streams.clear()
+
     for out in cell.get("outputs", []):
         if out.output_type == "stream":
-            parts.append(f"[{out.name}] {out.text}")
-        elif out.output_type in ("execute_result", "display_data"):
+            streams[out.name] = streams.get(out.name, "") + out.text
+            continue
+        flush()
+        if out.output_type in ("execute_result", "display_data"):
             parts.append(out.get("data", {}).get("text/plain", ""))
         elif out.output_type == "error":
             parts.append(f"[error] {out.ename}: {out.evalue}")
+    flush()
     return "".join(parts)
 
 

@@ -35,3 +35,21 @@ def test_the_check_catches_a_changed_output(tmp_path: Path) -> None:
     nb.cells[0].outputs[0].text = "took 9.9 s at 0x7f11cd\n43\n"
     nbformat.write(nb, executed)
     assert len(checked_output_diffs(committed, executed)) == 1
+
+
+def test_the_check_ignores_how_the_kernel_chunked_a_stream(tmp_path: Path) -> None:
+    """CI once failed because one print arrived as two stdout chunks (and stderr can land between
+    them); a reader sees the same text, so the check must too. It still sees a changed word."""
+    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[
+        stream("stderr", "kept 150 rows\n"), stream("stdout", "150 dialogues\n   words  ROUGE-L\n")])]
+    committed, executed = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    nbformat.write(nb, committed)
+    nb.cells[0].outputs = [stream("stdout", "150 dialogues\n"), stream("stderr", "kept 150 rows\n"),
+                           stream("stdout", "   words  ROUGE-L\n")]
+    nbformat.write(nb, executed)
+    assert checked_output_diffs(committed, executed) == []
+    nb.cells[0].outputs[2] = stream("stdout", "   words  ROUGE-1\n")
+    nbformat.write(nb, executed)
+    assert len(checked_output_diffs(committed, executed)) == 1
