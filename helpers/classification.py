@@ -212,3 +212,57 @@ def save_classifier(model: torch.nn.Module, tokenizer, out_dir: str | Path) -> P
     model.save_pretrained(out_dir)  # safetensors; config.json carries id2label / label2id
     tokenizer.save_pretrained(out_dir)
     return out_dir
+
+
+# --- a model-free reference point (notebook 03): what word counts alone reach ---------------
+TFIDF_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+
+
+def _check_texts(name: str, texts) -> list[str]:
+    """`texts` as a list of strings; TypeError on a bare string or non-strings, ValueError if empty."""
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a list of texts, not one string")
+    texts = list(texts)
+    if not texts:
+        raise ValueError(f"{name} is empty")
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise TypeError(f"{name}[{bad[0]}] is a {type(texts[bad[0]]).__name__}, not a string")
+    return texts
+
+
+def tfidf_baseline(train_texts: list[str], train_labels: list, eval_texts: list[str], C: float = 1.0,
+                   ngram_range: tuple[int, int] = (1, 2)) -> list:
+    """Predicted labels for `eval_texts` from TF-IDF word n-grams + logistic regression fitted on train only."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    train_texts = _check_texts("train_texts", train_texts)
+    eval_texts = _check_texts("eval_texts", eval_texts)
+    train_labels = list(train_labels)
+    if len(train_labels) != len(train_texts):
+        raise ValueError(f"got {len(train_texts)} train texts and {len(train_labels)} labels; pass one label per text")
+    if len(set(train_labels)) < 2:
+        raise ValueError("train_labels hold a single class: there is nothing to learn")
+    if not C > 0:
+        raise ValueError(f"C (inverse regularisation strength) must be > 0, got {C}")
+    vectorizer = TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True)  # vocabulary from train only
+    clf = LogisticRegression(C=C, max_iter=5000).fit(vectorizer.fit_transform(train_texts), train_labels)
+    return clf.predict(vectorizer.transform(eval_texts)).tolist()
+
+
+def tune_tfidf_c(train_texts: list[str], train_labels: list, val_texts: list[str], val_labels: list,
+                 grid: tuple[float, ...] = TFIDF_C_GRID, ngram_range: tuple[int, int] = (1, 2)
+                 ) -> tuple[float, dict[float, float]]:
+    """The C of `grid` with the best validation macro-F1 (ties: the smaller C), and every C's score."""
+    from sklearn.metrics import f1_score
+
+    if not grid:
+        raise ValueError("grid is empty; pass at least one C")
+    val_labels = list(val_labels)
+    if len(val_labels) != len(_check_texts("val_texts", val_texts)):
+        raise ValueError(f"got {len(val_texts)} validation texts and {len(val_labels)} labels")
+    scores = {float(c): float(f1_score(val_labels, tfidf_baseline(train_texts, train_labels, val_texts, c, ngram_range),
+                                       average="macro", zero_division=0))
+              for c in sorted(grid)}
+    return max(scores, key=lambda c: (scores[c], -c)), scores

@@ -171,6 +171,22 @@ def dtype_bytes(dtype: torch.dtype | str) -> float:
     raise ValueError(f"unknown dtype {dtype!r}: pass a torch.dtype or one of {sorted(BYTES_PER_PARAM)}")
 
 
+def training_state_bytes(model: torch.nn.Module) -> dict[str, float]:
+    """Bytes a training run holds for this model besides activations (notebook 03's memory column).
+
+    weights: every parameter at its stored size; gradients: one per trainable parameter, in its
+    dtype; optimizer: AdamW's two moment estimates per trainable parameter, in its dtype (as
+    torch.optim.AdamW keeps them). Counted from the model, so a frozen backbone, LoRA and full
+    fine-tuning differ exactly by what trains.
+    """
+    weights = grads = 0.0
+    for param in model.parameters():
+        size = param.numel() * param.element_size()
+        weights += size
+        grads += size if param.requires_grad else 0.0
+    return {"weights": weights, "gradients": grads, "optimizer": 2 * grads, "total": weights + 3 * grads}
+
+
 def _format_name(dtype: torch.dtype | str) -> str:
     """The BYTES_PER_PARAM name method_states expects ('fp16') for a torch dtype or a name."""
     name = _FORMATS.get(dtype, dtype) if isinstance(dtype, torch.dtype) else dtype

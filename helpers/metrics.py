@@ -319,3 +319,36 @@ def unsupported_details(prediction: str, source: str) -> list[str]:
             if is_detail and word.lower() not in known and word not in found:
                 found.append(word)
     return found
+
+
+def paired_bootstrap_macro_f1(
+    y_true: Sequence[int],
+    pred_a: Sequence[int],
+    pred_b: Sequence[int],
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Paired bootstrap of macro-F1(b) - macro-F1(a) on the same test examples (notebook 03).
+
+    Macro-F1 is not a mean of per-example scores, so each resample recomputes it for both systems
+    on the same resampled examples. Returns mean_diff (on the full set), ci_low, ci_high and
+    frac_b_better, like `paired_bootstrap_diff`. Classes absent from a resample score 0 there.
+    """
+    from sklearn.metrics import f1_score
+
+    y, a, b = (np.asarray(v, dtype=int) for v in (y_true, pred_a, pred_b))
+    if not (y.shape == a.shape == b.shape):
+        raise ValueError(f"Got {y.size} labels, {a.size} and {b.size} predictions; pass one prediction per "
+                         "example for both systems, in the same order")
+    _check_bootstrap(y.astype(float), n_resamples, confidence)
+    labels = sorted(set(y.tolist()) | set(a.tolist()) | set(b.tolist()))
+    f1 = lambda t, p: f1_score(t, p, labels=labels, average="macro", zero_division=0)  # noqa: E731
+    rng = np.random.default_rng(seed)
+    diffs = np.empty(n_resamples)
+    for i in range(n_resamples):
+        idx = rng.integers(0, y.size, size=y.size)
+        diffs[i] = f1(y[idx], b[idx]) - f1(y[idx], a[idx])
+    low, high = _percentiles(diffs, confidence)
+    return {"mean_diff": float(f1(y, b) - f1(y, a)), "ci_low": low, "ci_high": high,
+            "frac_b_better": float(np.mean(diffs > 0))}

@@ -138,3 +138,21 @@ def run_notebook_hub(hub_home):
         return done[key]
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def shipped_baselines() -> dict:
+    """Lead and retrieval on the shipped test split, recomputed here with helpers.baselines and the
+    course's ROUGE (best over each dialogue's references): what notebooks 04 and 05 must report."""
+    from helpers.baselines import LEAD_TURNS, lead_baseline, retrieval_baseline
+    from helpers.data import group_references, load_dialogsum
+    from helpers.metrics import rouge_scores, unsupported_details
+
+    ds = load_dialogsum()
+    test = group_references(ds["test"])
+    lead = lead_baseline(test["dialogue"], LEAD_TURNS)
+    retrieval = retrieval_baseline(ds["train"]["dialogue"], ds["train"]["summary"], test["dialogue"])
+    invented = [bool(unsupported_details(p, d)) for p, d in zip(retrieval, test["dialogue"])]
+    return {"lead_turns": LEAD_TURNS, "lead": rouge_scores(lead, test["references"])["rougeL"],
+            "retrieval": rouge_scores(retrieval, test["references"])["rougeL"],
+            "retrieval_invented": sum(invented) / len(invented)}

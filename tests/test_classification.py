@@ -25,8 +25,10 @@ from helpers.classification import (
     make_training_args,
     predict_labels,
     save_classifier,
+    tfidf_baseline,
     tokenize_texts,
     train_classifier,
+    tune_tfidf_c,
 )
 
 LABELS = ["negative", "neutral", "positive"]
@@ -162,3 +164,40 @@ def test_predict_labels_bad_input(tiny_bert) -> None:
     with pytest.raises(TypeError, match="list of texts"):
         predict_labels(model, tok, "one string")
     assert predict_labels(model, tok, []) == []
+
+
+# --- the TF-IDF + logistic-regression baseline ----------------------------------------------
+
+TF_TRAIN = ["great food", "lovely staff", "great room", "awful food", "rude staff", "awful room",
+            "opens at noon", "has forty rooms"]
+TF_LABELS = ["positive", "positive", "positive", "negative", "negative", "negative", "neutral", "neutral"]
+
+
+def test_tfidf_baseline_learns_words_from_train_only() -> None:
+    preds = tfidf_baseline(TF_TRAIN, TF_LABELS, ["great staff", "awful staff", "opens at nine"], C=10.0)
+    assert preds == ["positive", "negative", "neutral"]
+    assert tfidf_baseline(TF_TRAIN, [0, 0, 0, 1, 1, 1, 2, 2], ["rude room"], C=10.0) == [1]  # ints stay ints
+    # deterministic, and a word never seen in train ("superb") carries no signal
+    assert tfidf_baseline(TF_TRAIN, TF_LABELS, ["superb"], C=10.0) == tfidf_baseline(TF_TRAIN, TF_LABELS, ["zzz"], C=10.0)
+
+
+def test_tfidf_baseline_bad_input() -> None:
+    with pytest.raises(TypeError, match="list of texts"):
+        tfidf_baseline("great food", ["positive"], ["x"])
+    with pytest.raises(ValueError, match="one label per text"):
+        tfidf_baseline(TF_TRAIN, TF_LABELS[:-1], ["x"])
+    with pytest.raises(ValueError, match="single class"):
+        tfidf_baseline(TF_TRAIN[:3], TF_LABELS[:3], ["x"])
+    with pytest.raises(ValueError, match="C"):
+        tfidf_baseline(TF_TRAIN, TF_LABELS, ["x"], C=0)
+    with pytest.raises(ValueError, match="empty"):
+        tfidf_baseline(TF_TRAIN, TF_LABELS, [])
+
+
+def test_tune_tfidf_c_picks_on_validation() -> None:
+    best, scores = tune_tfidf_c(TF_TRAIN, TF_LABELS, ["great staff", "awful staff", "opens at nine"],
+                                ["positive", "negative", "neutral"], grid=(100.0, 0.01, 10.0))
+    assert list(scores) == [0.01, 10.0, 100.0] and best == 10.0  # 0.01 predicts one class; ties -> smaller C
+    assert scores[10.0] == 1.0 and scores[0.01] < 1.0
+    with pytest.raises(ValueError, match="grid is empty"):
+        tune_tfidf_c(TF_TRAIN, TF_LABELS, ["x"], ["positive"], grid=())

@@ -57,3 +57,17 @@ def test_phi2_table() -> None:
     assert qlora < methods["LoRA (fp16 base)"]["weights"] / 2
     table = memory_table(model, 32, PHI_LORA_TARGETS)
     assert table.loc["full fine-tuning (fp32 + AdamW)", "total GiB (no activations)"] == round(full / GIB, 3)
+
+
+def test_training_state_bytes_counts_what_trains() -> None:
+    from helpers.memory import training_state_bytes
+
+    model = torch.nn.Sequential(torch.nn.Linear(10, 20), torch.nn.Linear(20, 3))  # 220 + 63 fp32 parameters
+    full = training_state_bytes(model)
+    assert full == {"weights": 283 * 4, "gradients": 283 * 4, "optimizer": 2 * 283 * 4, "total": 4 * 283 * 4}
+    for param in model[0].parameters():
+        param.requires_grad = False  # a frozen body: only the 63 head parameters train
+    head = training_state_bytes(model)
+    assert head["weights"] == 283 * 4 and head["gradients"] == 63 * 4 and head["total"] == 283 * 4 + 3 * 63 * 4
+    model.half()
+    assert training_state_bytes(model)["weights"] == 283 * 2  # stored size follows the dtype

@@ -327,3 +327,23 @@ def test_unsupported_details():
     assert metrics.unsupported_details("", dialogue) == []
     with pytest.raises(TypeError, match="strings"):
         metrics.unsupported_details(["a"], dialogue)
+
+
+def test_paired_bootstrap_macro_f1_recomputes_f1_on_each_resample() -> None:
+    from sklearn.metrics import f1_score
+
+    from helpers.metrics import paired_bootstrap_macro_f1
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, size=300)
+    good = np.where(rng.random(300) < 0.9, y, (y + 1) % 3)  # ~90% right
+    poor = np.where(rng.random(300) < 0.6, y, (y + 2) % 3)  # ~60% right
+    out = paired_bootstrap_macro_f1(y, poor, good, n_resamples=500, seed=0)
+    want = f1_score(y, good, average="macro") - f1_score(y, poor, average="macro")
+    assert out["mean_diff"] == pytest.approx(want, abs=1e-12)
+    assert 0 < out["ci_low"] < out["mean_diff"] < out["ci_high"] and out["frac_b_better"] == 1.0
+    same = paired_bootstrap_macro_f1(y, good, good, n_resamples=200)
+    assert same["mean_diff"] == same["ci_low"] == same["ci_high"] == 0.0
+    assert paired_bootstrap_macro_f1(y, poor, good, n_resamples=500, seed=0) == out  # seeded
+    with pytest.raises(ValueError, match="one prediction per example"):
+        paired_bootstrap_macro_f1(y, poor[:-1], good)

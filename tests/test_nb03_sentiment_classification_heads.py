@@ -20,6 +20,9 @@ def test_pretraining_beats_random_init(run_notebook) -> None:
     assert r["frozen_trainable"] < r["full_trainable"] / 100  # head + pooler only
     assert r["best"] in ("frozen", "full", "lora")
     assert all(math.isfinite(r[f"{k}_seconds"]) for k in ("frozen", "full", "lora", "random_init", "decoder"))
+    assert r["probe_split"] == "validation"  # choosing a pooling is a decision: made on validation
+    assert r["same_args"] is True  # the notebook's TrainingArguments equal make_training_args
+    assert all(r[f"{k}_epochs"] <= r["max_epochs"] for k in ("frozen", "full", "lora", "random_init"))
     assert r["_seconds"] < 1800  # a hang guard: 3 min idle, 15-23 min measured on a busy shared 2-core machine
 
 
@@ -42,3 +45,26 @@ def test_saved_classifier_reloads_and_predicts(run_notebook, run_dir) -> None:
     preds = predict_labels(model, tokenizer, test["text"])
     accuracy = sum(p == names[y] for p, y in zip(preds, test["label"])) / len(preds)
     assert accuracy >= 0.8  # the reloaded file is the trained classifier (chance is ~0.38)
+
+
+@pytest.mark.notebook
+def test_memory_column_counts_what_each_strategy_trains(run_notebook) -> None:
+    """Weights + gradients + AdamW states, from the model: the same architecture costs the same (full and
+    random init), and freezing or LoRA saves exactly the states of what no longer trains."""
+    r = run_notebook(NOTEBOOK)
+    assert r["full_state_mb"] == pytest.approx(r["random_init_state_mb"], rel=1e-9)
+    weights_mb = r["full_state_mb"] / 4  # full: weights + gradient + two AdamW states, all fp32
+    # frozen: its trainable weights already exist; LoRA adds them (A, B and the head's trainable copy) as new weights
+    for strategy, copies in (("frozen", 3), ("lora", 4)):
+        extra = copies * 4 * r[f"{strategy}_trainable"] / 2**20
+        assert r[f"{strategy}_state_mb"] == pytest.approx(weights_mb + extra, rel=1e-6)
+
+
+@pytest.mark.notebook
+def test_tfidf_baseline_beside_the_networks(run_notebook) -> None:
+    from helpers.classification import TFIDF_C_GRID
+
+    r = run_notebook(NOTEBOOK)
+    assert r["tfidf_c"] in TFIDF_C_GRID and 0.33 < r["tfidf_f1"] <= 1.0
+    assert r["full_vs_tfidf"] == pytest.approx(r["full_f1"] - r["tfidf_f1"], abs=1e-9)
+    assert r["full_vs_tfidf_ci_low"] <= r["full_vs_tfidf"] <= r["full_vs_tfidf_ci_high"]

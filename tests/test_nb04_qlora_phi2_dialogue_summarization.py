@@ -67,3 +67,15 @@ def test_artifacts_for_notebook_05(results, run_dir) -> None:
 @pytest.mark.notebook
 def test_smoke_budget(results) -> None:
     assert results["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
+
+
+@pytest.mark.notebook
+def test_model_free_baselines_beside_the_result(results, shipped_baselines) -> None:
+    """Lead and retrieval are on the same test set and scored with the same code as the models;
+    the difference from retrieval carries a paired interval around its mean."""
+    r, b = results, shipped_baselines
+    assert r["lead_turns"] == b["lead_turns"]
+    assert r["rougeL_lead"] == pytest.approx(b["lead"], abs=1e-9)
+    assert r["rougeL_retrieval"] == pytest.approx(b["retrieval"], abs=1e-9)
+    assert r["rougeL_vs_retrieval"] == pytest.approx(r["rougeL_ft"] - r["rougeL_retrieval"], abs=1e-9)
+    assert r["rougeL_vs_retrieval_ci_low"] <= r["rougeL_vs_retrieval"] <= r["rougeL_vs_retrieval_ci_high"]

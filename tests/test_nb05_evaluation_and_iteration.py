@@ -77,3 +77,17 @@ def test_bias_and_safety_checks_and_budget(r) -> None:
     assert r["source_04"].startswith(("reused", "retrained"))
     if r["source_04"].startswith("reused") and r["clf_source"].startswith("reused"):
         assert r["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
+
+
+@pytest.mark.notebook
+def test_baselines_stand_beside_the_models(r, shipped_baselines) -> None:
+    """Notebook 05 scores notebook 04's model-free baselines with intervals, and the paired difference
+    from retrieval is taken on the same dialogues (its mean is the difference of the means)."""
+    b = shipped_baselines
+    assert r["lead_turns"] == b["lead_turns"]
+    for system in ("lead", "retrieval"):
+        low, mean, high = (r[f"rougeL_{system}_{k}"] for k in ("ci_low", "mean", "ci_high"))
+        assert mean == pytest.approx(b[system], abs=1e-9) and low <= mean <= high
+    assert r["rougeL_vs_retrieval"] == pytest.approx(r["rougeL_ft_mean"] - r["rougeL_retrieval_mean"], abs=1e-9)
+    assert r["rougeL_vs_retrieval_ci_low"] <= r["rougeL_vs_retrieval"] <= r["rougeL_vs_retrieval_ci_high"]
+    assert r["invented_share_retrieval"] == pytest.approx(b["retrieval_invented"], abs=1e-9)

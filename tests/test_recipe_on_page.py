@@ -1,0 +1,72 @@
+"""Notebook 04 writes its recipe (BitsAndBytesConfig, LoraConfig, SFTConfig) in its own cells, and
+notebook 05 and the script build the same objects with helpers. The notebook's checked cells compare
+the two on the profile that runs (smoke); here the SFTConfig cell runs on the profile a learner
+gets on a T4 too, so the page and the helper cannot drift apart on the Colab path either."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+from helpers.profiles import resolve_profile
+from helpers.training import make_sft_config
+
+NB04 = Path(__file__).resolve().parents[1] / "notebooks" / "04_qlora_phi2_dialogue_summarization.ipynb"
+
+
+def _cell(marker: str) -> str:
+    cells = [c.source for c in nbformat.read(NB04, as_version=4).cells
+             if c.cell_type == "code" and marker in c.source]
+    assert len(cells) == 1, f"expected one cell of notebook 04 with {marker!r}, found {len(cells)}"
+    return cells[0]
+
+
+def _run_sft_config_cell(P, seed: int = 0) -> dict:
+    s = lambda name: P.setting("04", name)  # noqa: E731
+    scope = {"P": P, "S": s, "torch": torch, "MAX_STEPS": s("max_steps"), "BATCH_SIZE": s("batch_size"),
+             "GRAD_ACCUM": s("grad_accum"), "SEED": seed, "print": lambda *a, **k: None}
+    exec(_cell("args = SFTConfig("), scope)  # noqa: S102 - the notebook's own cell
+    return scope
+
+
+@pytest.mark.parametrize("gpu", [False, True], ids=["smoke-cpu", "t4"])
+def test_notebook_04_sft_config_equals_the_helpers(gpu: bool, fake_cuda, monkeypatch) -> None:
+    if gpu:
+        fake_cuda((7, 5), "Tesla T4", 15.0)
+    P = resolve_profile("gpu" if gpu else "smoke")  # on the fake T4: cuda, fp16
+    monkeypatch.undo()  # the configs are built on this CPU machine, from the T4's profile
+    assert P.device == ("cuda" if gpu else "cpu")
+    scope = _run_sft_config_cell(P, seed=3)
+    page, helper = scope["args"], make_sft_config(P, scope["run_dir"], **scope["TRAIN"])
+    assert page.to_dict() == helper.to_dict()
+    assert page.seed == 3  # the notebook's SEED parameter reaches the config
+    if gpu:  # what a T4 learner trains with
+        assert page.fp16 and not page.bf16 and page.activation_checkpointing and not page.use_cpu
+
+
+def test_the_comparison_sees_a_changed_argument() -> None:
+    P = resolve_profile("smoke")
+    scope = _run_sft_config_cell(P)
+    changed = make_sft_config(P, scope["run_dir"], **{**scope["TRAIN"], "learning_rate": 1e-5})
+    assert scope["args"].to_dict() != changed.to_dict()
+
+
+def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
+    from transformers import BitsAndBytesConfig  # noqa: F401 - the cell's import, run below
+
+    from helpers.models import make_bnb_config, make_lora_config
+
+    lora_src = _cell("lora_config = LoraConfig(")
+    lora_src = lora_src[lora_src.index("lora_config = LoraConfig("):lora_src.index("\n)\n") + 3]
+    scope = {"LORA_R": 32}
+    exec("from peft import LoraConfig\n" + lora_src, scope)  # noqa: S102
+    assert scope["lora_config"] == make_lora_config(r=32)
+    bnb_src = _cell("bnb_config = BitsAndBytesConfig(")
+    bnb_src = bnb_src[bnb_src.index("bnb_config = BitsAndBytesConfig("):bnb_src.index("\n)\n") + 3]
+    for dtype in (torch.float16, torch.bfloat16, torch.float32):
+        scope = {"BitsAndBytesConfig": BitsAndBytesConfig, "P": type("P", (), {"compute_dtype": dtype})}
+        exec(bnb_src, scope)  # noqa: S102
+        assert scope["bnb_config"].to_dict() == make_bnb_config(dtype).to_dict()
