@@ -35,7 +35,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import psutil
 import torch
 
 from helpers import memory as mem
+from helpers.compat import set_checkpointing
 from helpers.models import (
     PHI2_SHAPE,
     PHI_LORA_TARGETS,
@@ -51,6 +51,7 @@ from helpers.models import (
     make_bnb_config,
     make_lora_config,
     phi_config,
+    release_memory,
 )
 
 METHODS = ("full", "lora", "qlora")
@@ -63,29 +64,12 @@ REPO = Path(__file__).resolve().parent.parent
 # ----------------------------------------------------------------------------------------------
 # data: the shipped dialogue set, the seed prompt, prompt tokens masked out of the loss
 # ----------------------------------------------------------------------------------------------
-def _data_helpers() -> types.ModuleType:
-    """helpers.data; where `datasets` is missing (a bare GPU image) its pure functions still load."""
-    try:
-        from helpers import data
-    except ImportError:  # only the loaders need `datasets`; read_jsonl/tokenize don't
-        stub = types.ModuleType("datasets")
-        for name in ("ClassLabel", "Dataset", "DatasetDict", "Features", "Value"):
-            setattr(stub, name, lambda *a, **k: None)
-        sys.modules.setdefault("datasets", stub)
-        from helpers import data
-        sys.modules.pop("datasets", None) if sys.modules.get("datasets") is stub else None
-    return data
-
-
 def load_examples(tokenizer: Any, max_length: int, split: str = "train") -> list[dict[str, list[int]]]:
     """Tokenized prompt/completion rows of the shipped DialogSum look-alike (labels -100 on the prompt)."""
-    data = _data_helpers()
-    try:
-        ds = data.to_prompt_completion(data.load_dialogsum("local")[split])
-        pairs = list(zip(ds["prompt"], ds["completion"]))
-    except (ImportError, TypeError, AttributeError):  # no `datasets`: the same rows, read directly
-        rows = data.read_jsonl(data.DATA_DIR / "dialogsum" / f"{split}.jsonl")
-        pairs = [(data.format_summary_prompt(r["dialogue"]), " " + r["summary"]) for r in rows]
+    from helpers import data
+
+    ds = data.to_prompt_completion(data.load_dialogsum("local")[split])
+    pairs = list(zip(ds["prompt"], ds["completion"]))
     return [data.tokenize_prompt_completion(p, c, tokenizer, max_length) for p, c in pairs]
 
 
@@ -207,14 +191,6 @@ def build_model(cfg, method: str, device: str, dtype: torch.dtype, saved: str | 
     return model
 
 
-def set_gradient_checkpointing(model, on: bool) -> None:
-    """Turn gradient checkpointing on (non-reentrant, as the course's SFTConfig does) or off."""
-    if on:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    else:
-        model.gradient_checkpointing_disable()
-
-
 # ----------------------------------------------------------------------------------------------
 # measuring
 # ----------------------------------------------------------------------------------------------
@@ -262,13 +238,6 @@ class Memory:
             self._thread = None
 
 
-def release_memory(device: str) -> None:
-    """Free what the last run left (helpers.models.release_memory, taught in notebook 04)."""
-    from helpers.models import release_memory as release
-
-    release(device)
-
-
 @dataclass
 class Run:
     """One measured configuration."""
@@ -299,7 +268,7 @@ def measure(model, batches: list[dict], method: str, gc_on: bool, batching: str,
     The MB after step 1 is taken after optimizer.step() and zero_grad(set_to_none=True), before
     the next forward: weights + optimizer states, no gradients or activations.
     """
-    set_gradient_checkpointing(model, gc_on)
+    set_checkpointing(model, gc_on, {"use_reentrant": False} if gc_on else None)  # as make_sft_config
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=1e-5 if method == "full" else 2e-4)
@@ -536,29 +505,11 @@ def summarize(paths: list[str]) -> dict[str, Any]:
 
 def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
     """Notebook 04's own CUDA path (load_causal_lm nf4 -> prepare_for_qlora -> SFTTrainer) in fp16 and bf16."""
-    import inspect
-
-    import trl
-    from transformers import TrainingArguments
-
     from helpers.data import load_dialogsum, to_prompt_completion
     from helpers.models import load_causal_lm
     from helpers.profiles import Profile
     from helpers.training import prepare_for_qlora, train_summarizer
 
-    shim = None
-    if "activation_checkpointing" not in inspect.signature(TrainingArguments.__init__).parameters:
-        # transformers < 5.2x names it gradient_checkpointing(_kwargs): translate, and say so
-        real = trl.SFTConfig
-
-        def translated(**kw):
-            for new, old in (("activation_checkpointing", "gradient_checkpointing"),
-                             ("activation_checkpointing_kwargs", "gradient_checkpointing_kwargs")):
-                if new in kw:
-                    kw[old] = kw.pop(new)
-            return real(**kw)
-
-        trl.SFTConfig, shim = translated, "activation_checkpointing* -> gradient_checkpointing*"
     ds = load_dialogsum("local")
     train = to_prompt_completion(ds["train"])
     val = to_prompt_completion(ds["validation"].select(range(16)))
@@ -584,10 +535,7 @@ def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
             del trainer, model
         except Exception as err:  # noqa: BLE001 - report what broke, keep the other dtype's check
             out.append({"compute_dtype": name, "ok": False, "error": f"{type(err).__name__}: {str(err)[:300]}"})
-        out[-1]["config_shim"] = shim
         print(f"course QLoRA path, {name} compute: {out[-1]}")
-    if shim:
-        trl.SFTConfig = real
     return out
 
 
@@ -638,19 +586,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         s.model, s.random_weights, s.device, s.compute_dtype = "tiny", True, "cpu", "float32"
         s.batch_size, s.max_length, s.warmup, s.steps = 2, 384, 1, 2
         s.grad_ckpt, s.batchings, s.n_layers = [False], ["padded", "packed"], 2
-    import logging
-    import warnings
-    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:  # progress bars would bury the table
-        import transformers
-        transformers.utils.logging.disable_progress_bar()
-        transformers.logging.set_verbosity_error()
-        import datasets
-        datasets.disable_progress_bars()
-    except (ImportError, AttributeError):
-        pass
+    from helpers.profiles import PROGRESS_ENV, quiet_logs
+
+    os.environ.setdefault(PROGRESS_ENV, "0")  # progress bars would bury the table
+    quiet_logs()
     results = run_benchmark(s, args.base_dir)
     if args.course_qlora_check and device == "cuda":
         results["course_qlora_check"] = course_qlora_check(args.base_dir or str(tokenizer_and_base(

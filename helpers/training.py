@@ -18,6 +18,7 @@ import torch
 from datasets import Dataset
 from typing_extensions import Self
 
+from .compat import checkpointing_args
 from .profiles import Profile, show_progress
 
 if TYPE_CHECKING:  # imported lazily at run time: trl and peft are slow to import
@@ -55,11 +56,9 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
         "completion_only_loss": True,  # loss on the summary tokens only, not the prompt
         "fp16": on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
         "bf16": on_cuda and P.compute_dtype == torch.bfloat16,
-        # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Called
-        # Renamed `activation_checkpointing(_kwargs)` in transformers 5.23; the old names are still
-        # accepted there and are the only ones earlier 5.x releases (and Colab's) know.
-        "gradient_checkpointing": on_cuda,
-        "gradient_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
+        # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Named
+        # `gradient_checkpointing` before transformers 5.23, `activation_checkpointing` since (compat).
+        **checkpointing_args(on_cuda, {"use_reentrant": False} if on_cuda else None),
         "use_cpu": not on_cuda,
         "ddp_find_unused_parameters": False,  # multi-process runs: every LoRA weight gets a gradient
         "report_to": "none",
