@@ -33,13 +33,11 @@ import shlex
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 import torch
 
 from helpers import memory as mem
@@ -53,6 +51,7 @@ from helpers.models import (
     phi_config,
     release_memory,
 )
+from helpers.training import PeakMemory, memory_now_mb
 
 METHODS = ("full", "lora", "qlora")
 BATCHINGS = ("padded", "longest", "packed")
@@ -194,50 +193,6 @@ def build_model(cfg, method: str, device: str, dtype: torch.dtype, saved: str | 
 # ----------------------------------------------------------------------------------------------
 # measuring
 # ----------------------------------------------------------------------------------------------
-class Memory:
-    """Memory now/peak in MB: CUDA allocated bytes, or process RSS sampled every 5 ms on CPU."""
-
-    def __init__(self, device: str) -> None:
-        self.device = device
-        self._peak = 0.0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def now(self) -> float:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            return torch.cuda.memory_allocated() / MB
-        return psutil.Process().memory_info().rss / MB
-
-    def reset_peak(self) -> None:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            torch.cuda.reset_peak_memory_stats()
-            return
-        self.stop()
-        self._peak = self.now()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self._peak = max(self._peak, self.now())
-            time.sleep(0.005)
-
-    def peak(self) -> float:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            return torch.cuda.max_memory_allocated() / MB
-        return max(self._peak, self.now())
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            self._thread = None
-
-
 @dataclass
 class Run:
     """One measured configuration."""
@@ -262,7 +217,7 @@ class Run:
 
 
 def measure(model, batches: list[dict], method: str, gc_on: bool, batching: str, dtype: torch.dtype,
-            device: str, warmup: int, memory: Memory, baseline_mb: float, label: str = "") -> tuple[Run, float]:
+            device: str, warmup: int, baseline_mb: float, label: str = "") -> tuple[Run, float]:
     """Train on `batches` (warm-up, then timed steps); returns the Run and the MB after step 1.
 
     The MB after step 1 is taken after optimizer.step() and zero_grad(set_to_none=True), before
@@ -274,35 +229,34 @@ def measure(model, batches: list[dict], method: str, gc_on: bool, batching: str,
     optimizer = torch.optim.AdamW(params, lr=1e-5 if method == "full" else 2e-4)
     autocast = device == "cuda"  # CPU runs stay fp32 (bf16 matmuls are slow on most CPUs)
     release_memory(device)
-    memory.reset_peak()
     times, useful, pads, examples, losses = [], [], [], [], []
     after_step1 = 0.0
-    for i, batch in enumerate(batches):
-        batch = {k: v.to(device) for k, v in batch.items()}
-        if device == "cuda":
-            torch.cuda.synchronize()
-        started = time.perf_counter()
-        with torch.autocast(device, dtype=dtype, enabled=autocast):
-            loss = model(**batch, use_cache=False).loss  # a cache would disable packed masking
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        if device == "cuda":
-            torch.cuda.synchronize()
-        elapsed = time.perf_counter() - started
-        losses.append(loss.item())
-        del loss
-        if i == 0:
-            after_step1 = memory.now() - baseline_mb
-        if i >= warmup:
-            u, p = token_counts(batch)
-            times.append(elapsed)
-            useful.append(u)
-            pads.append(p)
-            examples.append(int((batch["position_ids"] == 0).sum()) if "position_ids" in batch
-                            else batch["input_ids"].shape[0])
-    peak = memory.peak() - baseline_mb
-    memory.stop()
+    with PeakMemory(device, interval=0.005) as watch:  # CUDA max allocated, or RSS sampled every 5 ms
+        for i, batch in enumerate(batches):
+            batch = {k: v.to(device) for k, v in batch.items()}
+            if device == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+            with torch.autocast(device, dtype=dtype, enabled=autocast):
+                loss = model(**batch, use_cache=False).loss  # a cache would disable packed masking
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            if device == "cuda":
+                torch.cuda.synchronize()
+            elapsed = time.perf_counter() - started
+            losses.append(loss.item())
+            del loss
+            if i == 0:
+                after_step1 = memory_now_mb(device) - baseline_mb
+            if i >= warmup:
+                u, p = token_counts(batch)
+                times.append(elapsed)
+                useful.append(u)
+                pads.append(p)
+                examples.append(int((batch["position_ids"] == 0).sum()) if "position_ids" in batch
+                                else batch["input_ids"].shape[0])
+    peak = watch.peak_mb - baseline_mb
     del optimizer
     n = len(times)
     run = Run(method=method, compute_dtype=str(dtype).replace("torch.", ""), gradient_checkpointing=gc_on,
@@ -379,7 +333,6 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
     n_batches = s.warmup + s.steps
     batches = {b: make_batches(examples, b, s.batch_size, s.max_length, tok.pad_token_id, n_batches)
                for b in set(s.batchings) | {"padded"}}
-    memory = Memory(s.device)
     runs, estimator = [], []
     plan = [(m, dtype) for m in s.methods]
     if s.seed_run:  # the seed recipe: QLoRA with fp16 compute, padded to max_length, GC on
@@ -388,10 +341,10 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
         for k, (method, mdtype) in enumerate(plan):
             is_seed = s.seed_run and k == len(plan) - 1
             release_memory(s.device)
-            baseline = memory.now()
+            baseline = memory_now_mb(s.device)
             started = time.perf_counter()
             model = build_model(cfg, method, s.device, mdtype, saved, Path(tmp))
-            weights_mb = memory.now() - baseline
+            weights_mb = memory_now_mb(s.device) - baseline
             attn = getattr(getattr(model, "config", None), "_attn_implementation", None)
             log(f"[{method}{' (seed recipe)' if is_seed else ''}] model ready in "
                 f"{time.perf_counter() - started:.1f} s, weights {weights_mb:.0f} MB")
@@ -400,7 +353,7 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
             for j, (gc_on, batching) in enumerate(combos):
                 try:
                     run, after1 = measure(model, batches[batching], method, gc_on, batching, mdtype, s.device,
-                                          s.warmup, memory, baseline, label="seed" if is_seed else "")
+                                          s.warmup, baseline, label="seed" if is_seed else "")
                 except torch.OutOfMemoryError as err:
                     log(f"  OOM: {method} gc={gc_on} {batching}: {str(err)[:80]}")
                     release_memory(s.device)

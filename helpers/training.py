@@ -283,29 +283,36 @@ def load_adapter(P: Profile, adapter_dir: str | Path,
     return model, tokenizer
 
 
+def memory_now_mb(device: str = "cpu") -> float:
+    """Memory in use now, in MB: CUDA allocated bytes on GPU, the process's RSS on CPU."""
+    if device == "cuda":
+        torch.cuda.synchronize()
+        return torch.cuda.memory_allocated() / 2**20
+    return psutil.Process().memory_info().rss / 2**20
+
+
 class PeakMemory:
-    """Peak memory of a block: CUDA max allocated on GPU, process RSS (sampled) on CPU, in MB."""
+    """Peak memory of a block: CUDA max allocated on GPU, process RSS (sampled) on CPU, in MB.
+
+    peak_mb and start_mb are absolute; delta_mb is the rise during the block. The benchmark
+    (benchmarks/bench.py) measures with it too.
+    """
 
     def __init__(self, device: str = "cpu", interval: float = 0.02) -> None:
         self.device, self.interval = device, interval
         self.start_mb = self.peak_mb = 0.0
         self._stop = threading.Event()
 
-    def _rss_mb(self) -> float:
-        return psutil.Process().memory_info().rss / 2**20
-
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self._rss_mb())
+            self.peak_mb = max(self.peak_mb, memory_now_mb("cpu"))
             time.sleep(self.interval)
 
     def __enter__(self) -> Self:
+        self.start_mb = self.peak_mb = memory_now_mb(self.device)
         if self.device == "cuda":
-            torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
-            self.start_mb = self.peak_mb = torch.cuda.memory_allocated() / 2**20
         else:
-            self.start_mb = self.peak_mb = self._rss_mb()
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
         return self
@@ -317,7 +324,7 @@ class PeakMemory:
         else:
             self._stop.set()
             self._thread.join()
-            self.peak_mb = max(self.peak_mb, self._rss_mb())
+            self.peak_mb = max(self.peak_mb, memory_now_mb("cpu"))
 
     @property
     def delta_mb(self) -> float:

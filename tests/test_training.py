@@ -14,6 +14,7 @@ from helpers.models import make_lora_config, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import (
     PeakMemory,
+    memory_now_mb,
     generate_summaries,
     loss_history,
     make_sft_config,
@@ -212,3 +213,10 @@ def test_progress_bars_for_learners_not_for_papermill_or_ci(monkeypatch, tmp_pat
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert make_sft_config(SMOKE, str(tmp_path)).disable_tqdm is (not bars)
+
+
+def test_memory_now_is_the_process_rss_on_cpu() -> None:
+    import psutil
+
+    rss = psutil.Process().memory_info().rss / 2**20
+    assert memory_now_mb("cpu") == pytest.approx(rss, abs=16)
