@@ -51,13 +51,13 @@ from helpers.models import (
     phi_config,
     release_memory,
 )
+from helpers.paths import REPO_ROOT
 from helpers.training import PeakMemory, memory_now_mb
 
 METHODS = ("full", "lora", "qlora")
 BATCHINGS = ("padded", "longest", "packed")
 SCHEMA_VERSION = 1
 MB = 2**20
-REPO = Path(__file__).resolve().parent.parent
 
 
 # ----------------------------------------------------------------------------------------------
@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark and print a Markdown table."""
     args = parse_args(argv)
     if args.summarize:
-        out = Path(args.out or REPO / "benchmarks" / "results.json")
+        out = Path(args.out or REPO_ROOT / "benchmarks" / "results.json")
         out.write_text(json.dumps(summarize(args.summarize), indent=1) + "\n")
         print(f"wrote {out}")
         return {}

@@ -14,11 +14,11 @@ from helpers.models import make_lora_config, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import (
     PeakMemory,
-    memory_now_mb,
     generate_summaries,
     loss_history,
     make_sft_config,
     make_sft_trainer,
+    memory_now_mb,
     packing_stats,
     prepare_for_qlora,
     saved_adapter_dtype,
