@@ -33,17 +33,15 @@ import shlex
 import statistics
 import sys
 import tempfile
-import threading
 import time
-import types
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 import torch
 
 from helpers import memory as mem
+from helpers.compat import set_checkpointing
 from helpers.models import (
     PHI2_SHAPE,
     PHI_LORA_TARGETS,
@@ -51,41 +49,26 @@ from helpers.models import (
     make_bnb_config,
     make_lora_config,
     phi_config,
+    release_memory,
 )
+from helpers.paths import REPO_ROOT
+from helpers.training import PeakMemory, memory_now_mb
 
 METHODS = ("full", "lora", "qlora")
 BATCHINGS = ("padded", "longest", "packed")
 SCHEMA_VERSION = 1
 MB = 2**20
-REPO = Path(__file__).resolve().parent.parent
 
 
 # ----------------------------------------------------------------------------------------------
 # data: the shipped dialogue set, the seed prompt, prompt tokens masked out of the loss
 # ----------------------------------------------------------------------------------------------
-def _data_helpers() -> types.ModuleType:
-    """helpers.data; where `datasets` is missing (a bare GPU image) its pure functions still load."""
-    try:
-        from helpers import data
-    except ImportError:  # only the loaders need `datasets`; read_jsonl/tokenize don't
-        stub = types.ModuleType("datasets")
-        for name in ("ClassLabel", "Dataset", "DatasetDict", "Features", "Value"):
-            setattr(stub, name, lambda *a, **k: None)
-        sys.modules.setdefault("datasets", stub)
-        from helpers import data
-        sys.modules.pop("datasets", None) if sys.modules.get("datasets") is stub else None
-    return data
-
-
 def load_examples(tokenizer: Any, max_length: int, split: str = "train") -> list[dict[str, list[int]]]:
     """Tokenized prompt/completion rows of the shipped DialogSum look-alike (labels -100 on the prompt)."""
-    data = _data_helpers()
-    try:
-        ds = data.to_prompt_completion(data.load_dialogsum("local")[split])
-        pairs = list(zip(ds["prompt"], ds["completion"]))
-    except (ImportError, TypeError, AttributeError):  # no `datasets`: the same rows, read directly
-        rows = data.read_jsonl(data.DATA_DIR / "dialogsum" / f"{split}.jsonl")
-        pairs = [(data.format_summary_prompt(r["dialogue"]), " " + r["summary"]) for r in rows]
+    from helpers import data
+
+    ds = data.to_prompt_completion(data.load_dialogsum("local")[split])
+    pairs = list(zip(ds["prompt"], ds["completion"]))
     return [data.tokenize_prompt_completion(p, c, tokenizer, max_length) for p, c in pairs]
 
 
@@ -207,68 +190,9 @@ def build_model(cfg, method: str, device: str, dtype: torch.dtype, saved: str | 
     return model
 
 
-def set_gradient_checkpointing(model, on: bool) -> None:
-    """Turn gradient checkpointing on (non-reentrant, as the course's SFTConfig does) or off."""
-    if on:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    else:
-        model.gradient_checkpointing_disable()
-
-
 # ----------------------------------------------------------------------------------------------
 # measuring
 # ----------------------------------------------------------------------------------------------
-class Memory:
-    """Memory now/peak in MB: CUDA allocated bytes, or process RSS sampled every 5 ms on CPU."""
-
-    def __init__(self, device: str) -> None:
-        self.device = device
-        self._peak = 0.0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def now(self) -> float:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            return torch.cuda.memory_allocated() / MB
-        return psutil.Process().memory_info().rss / MB
-
-    def reset_peak(self) -> None:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            torch.cuda.reset_peak_memory_stats()
-            return
-        self.stop()
-        self._peak = self.now()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self._peak = max(self._peak, self.now())
-            time.sleep(0.005)
-
-    def peak(self) -> float:
-        if self.device == "cuda":
-            torch.cuda.synchronize()
-            return torch.cuda.max_memory_allocated() / MB
-        return max(self._peak, self.now())
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            self._thread = None
-
-
-def release_memory(device: str) -> None:
-    """Free what the last run left (helpers.models.release_memory, taught in notebook 04)."""
-    from helpers.models import release_memory as release
-
-    release(device)
-
-
 @dataclass
 class Run:
     """One measured configuration."""
@@ -293,47 +217,46 @@ class Run:
 
 
 def measure(model, batches: list[dict], method: str, gc_on: bool, batching: str, dtype: torch.dtype,
-            device: str, warmup: int, memory: Memory, baseline_mb: float, label: str = "") -> tuple[Run, float]:
+            device: str, warmup: int, baseline_mb: float, label: str = "") -> tuple[Run, float]:
     """Train on `batches` (warm-up, then timed steps); returns the Run and the MB after step 1.
 
     The MB after step 1 is taken after optimizer.step() and zero_grad(set_to_none=True), before
     the next forward: weights + optimizer states, no gradients or activations.
     """
-    set_gradient_checkpointing(model, gc_on)
+    set_checkpointing(model, gc_on, {"use_reentrant": False} if gc_on else None)  # as make_sft_config
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=1e-5 if method == "full" else 2e-4)
     autocast = device == "cuda"  # CPU runs stay fp32 (bf16 matmuls are slow on most CPUs)
     release_memory(device)
-    memory.reset_peak()
     times, useful, pads, examples, losses = [], [], [], [], []
     after_step1 = 0.0
-    for i, batch in enumerate(batches):
-        batch = {k: v.to(device) for k, v in batch.items()}
-        if device == "cuda":
-            torch.cuda.synchronize()
-        started = time.perf_counter()
-        with torch.autocast(device, dtype=dtype, enabled=autocast):
-            loss = model(**batch, use_cache=False).loss  # a cache would disable packed masking
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        if device == "cuda":
-            torch.cuda.synchronize()
-        elapsed = time.perf_counter() - started
-        losses.append(loss.item())
-        del loss
-        if i == 0:
-            after_step1 = memory.now() - baseline_mb
-        if i >= warmup:
-            u, p = token_counts(batch)
-            times.append(elapsed)
-            useful.append(u)
-            pads.append(p)
-            examples.append(int((batch["position_ids"] == 0).sum()) if "position_ids" in batch
-                            else batch["input_ids"].shape[0])
-    peak = memory.peak() - baseline_mb
-    memory.stop()
+    with PeakMemory(device, interval=0.005) as watch:  # CUDA max allocated, or RSS sampled every 5 ms
+        for i, batch in enumerate(batches):
+            batch = {k: v.to(device) for k, v in batch.items()}
+            if device == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+            with torch.autocast(device, dtype=dtype, enabled=autocast):
+                loss = model(**batch, use_cache=False).loss  # a cache would disable packed masking
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            if device == "cuda":
+                torch.cuda.synchronize()
+            elapsed = time.perf_counter() - started
+            losses.append(loss.item())
+            del loss
+            if i == 0:
+                after_step1 = memory_now_mb(device) - baseline_mb
+            if i >= warmup:
+                u, p = token_counts(batch)
+                times.append(elapsed)
+                useful.append(u)
+                pads.append(p)
+                examples.append(int((batch["position_ids"] == 0).sum()) if "position_ids" in batch
+                                else batch["input_ids"].shape[0])
+    peak = watch.peak_mb - baseline_mb
     del optimizer
     n = len(times)
     run = Run(method=method, compute_dtype=str(dtype).replace("torch.", ""), gradient_checkpointing=gc_on,
@@ -410,7 +333,6 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
     n_batches = s.warmup + s.steps
     batches = {b: make_batches(examples, b, s.batch_size, s.max_length, tok.pad_token_id, n_batches)
                for b in set(s.batchings) | {"padded"}}
-    memory = Memory(s.device)
     runs, estimator = [], []
     plan = [(m, dtype) for m in s.methods]
     if s.seed_run:  # the seed recipe: QLoRA with fp16 compute, padded to max_length, GC on
@@ -419,10 +341,10 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
         for k, (method, mdtype) in enumerate(plan):
             is_seed = s.seed_run and k == len(plan) - 1
             release_memory(s.device)
-            baseline = memory.now()
+            baseline = memory_now_mb(s.device)
             started = time.perf_counter()
             model = build_model(cfg, method, s.device, mdtype, saved, Path(tmp))
-            weights_mb = memory.now() - baseline
+            weights_mb = memory_now_mb(s.device) - baseline
             attn = getattr(getattr(model, "config", None), "_attn_implementation", None)
             log(f"[{method}{' (seed recipe)' if is_seed else ''}] model ready in "
                 f"{time.perf_counter() - started:.1f} s, weights {weights_mb:.0f} MB")
@@ -431,7 +353,7 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
             for j, (gc_on, batching) in enumerate(combos):
                 try:
                     run, after1 = measure(model, batches[batching], method, gc_on, batching, mdtype, s.device,
-                                          s.warmup, memory, baseline, label="seed" if is_seed else "")
+                                          s.warmup, baseline, label="seed" if is_seed else "")
                 except torch.OutOfMemoryError as err:
                     log(f"  OOM: {method} gc={gc_on} {batching}: {str(err)[:80]}")
                     release_memory(s.device)
@@ -536,29 +458,11 @@ def summarize(paths: list[str]) -> dict[str, Any]:
 
 def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
     """Notebook 04's own CUDA path (load_causal_lm nf4 -> prepare_for_qlora -> SFTTrainer) in fp16 and bf16."""
-    import inspect
-
-    import trl
-    from transformers import TrainingArguments
-
     from helpers.data import load_dialogsum, to_prompt_completion
     from helpers.models import load_causal_lm
     from helpers.profiles import Profile
     from helpers.training import prepare_for_qlora, train_summarizer
 
-    shim = None
-    if "activation_checkpointing" not in inspect.signature(TrainingArguments.__init__).parameters:
-        # transformers < 5.2x names it gradient_checkpointing(_kwargs): translate, and say so
-        real = trl.SFTConfig
-
-        def translated(**kw):
-            for new, old in (("activation_checkpointing", "gradient_checkpointing"),
-                             ("activation_checkpointing_kwargs", "gradient_checkpointing_kwargs")):
-                if new in kw:
-                    kw[old] = kw.pop(new)
-            return real(**kw)
-
-        trl.SFTConfig, shim = translated, "activation_checkpointing* -> gradient_checkpointing*"
     ds = load_dialogsum("local")
     train = to_prompt_completion(ds["train"])
     val = to_prompt_completion(ds["validation"].select(range(16)))
@@ -584,10 +488,7 @@ def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
             del trainer, model
         except Exception as err:  # noqa: BLE001 - report what broke, keep the other dtype's check
             out.append({"compute_dtype": name, "ok": False, "error": f"{type(err).__name__}: {str(err)[:300]}"})
-        out[-1]["config_shim"] = shim
         print(f"course QLoRA path, {name} compute: {out[-1]}")
-    if shim:
-        trl.SFTConfig = real
     return out
 
 
@@ -623,7 +524,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark and print a Markdown table."""
     args = parse_args(argv)
     if args.summarize:
-        out = Path(args.out or REPO / "benchmarks" / "results.json")
+        out = Path(args.out or REPO_ROOT / "benchmarks" / "results.json")
         out.write_text(json.dumps(summarize(args.summarize), indent=1) + "\n")
         print(f"wrote {out}")
         return {}
@@ -638,19 +539,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         s.model, s.random_weights, s.device, s.compute_dtype = "tiny", True, "cpu", "float32"
         s.batch_size, s.max_length, s.warmup, s.steps = 2, 384, 1, 2
         s.grad_ckpt, s.batchings, s.n_layers = [False], ["padded", "packed"], 2
-    import logging
-    import warnings
-    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:  # progress bars would bury the table
-        import transformers
-        transformers.utils.logging.disable_progress_bar()
-        transformers.logging.set_verbosity_error()
-        import datasets
-        datasets.disable_progress_bars()
-    except (ImportError, AttributeError):
-        pass
+    from helpers.profiles import PROGRESS_ENV, quiet_logs
+
+    os.environ.setdefault(PROGRESS_ENV, "0")  # progress bars would bury the table
+    quiet_logs()
     results = run_benchmark(s, args.base_dir)
     if args.course_qlora_check and device == "cuda":
         results["course_qlora_check"] = course_qlora_check(args.base_dir or str(tokenizer_and_base(

@@ -3,7 +3,7 @@
     python data/make_data.py             # (re)writes data/dialogsum/ and data/sentiment/
     python data/make_data.py --out DIR   # writes DIR/dialogsum/ and DIR/sentiment/ instead
 
-Standard library only. Every sentence comes from templates and phrase banks written for this
+Standard library only (and helpers/text.py, which is too). Every sentence comes from templates and phrase banks written for this
 course (no text copied from any corpus). `random.Random(SEED)` drives all choices, so the same
 script writes byte-identical files on every machine. See data/README.md for the datasheet.
 """
@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python data/make_data.py` from a clone
+from helpers.text import near_duplicate_key  # standard library only, like this script
 
 SEED = 20240611
 DIALOGSUM_SIZES = {"train": 1500, "validation": 150, "test": 150}
@@ -155,11 +158,6 @@ def ordinal(n: int) -> str:
     """21 -> '21st', 22 -> '22nd', 13 -> '13th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def near_duplicate_key(text: str) -> str:
-    """Equal for texts that differ only in case, punctuation or spacing (as helpers.data's key)."""
-    return " ".join(re.sub(r"[^\w\s#]", " ", text.lower()).split())
 
 
 # --------------------------------------------------------------------------------------------

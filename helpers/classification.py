@@ -14,7 +14,11 @@ import numpy as np
 import torch
 from datasets import Dataset
 
+from .models import count_parameters, make_lora_config
 from .profiles import show_progress
+
+# Old name of models.count_parameters; notebook 03 still imports it (remove once it is re-executed).
+count_trainable = count_parameters
 
 STRATEGIES = ("frozen", "full", "lora", "random_init")
 
@@ -48,13 +52,12 @@ def build_classifier(path: str, strategy: str, label_names: list[str], head: str
     if strategy == "frozen":  # BERT's pooler (dense + tanh on [CLS]) only feeds the head: train it too
         freeze_all_but(model, (head, "pooler"))
     elif strategy == "lora":
-        from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+        from peft import get_peft_model, prepare_model_for_kbit_training
 
         if "quantization_config" in load_kwargs:  # 4-bit base: fp32 norms, input grads
             model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
-        config = LoraConfig(r=lora_r, lora_alpha=2 * lora_r, lora_dropout=0.1, bias="none",
-                            target_modules=list(lora_targets), modules_to_save=[head],
-                            task_type="SEQ_CLS")
+        config = make_lora_config(r=lora_r, alpha=2 * lora_r, dropout=0.1, target_modules=list(lora_targets),
+                                  task_type="SEQ_CLS", modules_to_save=[head])
         model = get_peft_model(model, config)
     return model
 
@@ -70,13 +73,6 @@ def freeze_all_but(model: torch.nn.Module, trainable: tuple[str, ...]) -> int:
     if count == 0:
         raise ValueError(f"no parameter name contains any of {trainable}: nothing would train")
     return count
-
-
-def count_trainable(model: torch.nn.Module) -> tuple[int, int]:
-    """(trainable, total) parameter counts (4-bit weights count as their logical size)."""
-    from .models import count_parameters
-
-    return count_parameters(model)
 
 
 def tokenize_texts(ds: Dataset, tokenizer, max_length: int) -> Dataset:
@@ -149,7 +145,7 @@ def train_classifier(model: torch.nn.Module, tokenizer, train_ds: Dataset, eval_
         missing = {"input_ids", "label"} - set(ds.column_names)
         if missing:
             raise ValueError(f"{name} lacks {sorted(missing)}: pass tokenize_texts(dataset, ...)")
-    trainable, total = count_trainable(model)
+    trainable, total = count_parameters(model)
     trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
                       processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
                       compute_metrics=compute_metrics,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from typing import Any
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value
 
-DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
+from .paths import DATA_DIR
+from .text import near_duplicate_key, normalize_text  # notebook 02 imports them from here
+
 SPLITS = ("train", "validation", "test")
 SOURCES = ("local", "hub")
 
@@ -333,26 +334,9 @@ def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,
 # --- cleaning (notebook 02) --------------------------------------------------------------
 # Every step returns what it kept and a count per reason, so nothing is dropped silently.
 
-PUNCT_RE = re.compile(r"[^\w\s#]", flags=re.UNICODE)  # '#' kept: #Person1# is meaningful
 # Word-count bounds outside which a row is a length outlier (inclusive bounds are kept).
 DIALOGSUM_BOUNDS = {"dialogue": (10, 1500), "summary": (3, 300)}
 SENTIMENT_BOUNDS = {"text": (1, 200)}
-
-
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # invisible characters
-
-
-def normalize_text(text: str) -> str:
-    """NFKC unicode, zero-width chars removed, runs of spaces/tabs collapsed, lines stripped, blank lines dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def near_duplicate_key(text: str) -> str:
-    """A key equal for texts that differ only in case, punctuation, whitespace or unicode form."""
-    return " ".join(PUNCT_RE.sub(" ", normalize_text(text).lower()).split())
 
 
 def normalize_rows(rows: Sequence[dict], columns: Sequence[str]) -> tuple[list[dict], int]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .report import REPO_ROOT
+from .paths import REPO_ROOT
 
 RESULTS_JSON: Path = REPO_ROOT / "benchmarks" / "results.json"
 

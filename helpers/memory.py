@@ -78,16 +78,24 @@ def training_memory(frozen_weight_bytes: float, trainable: float,
             "total": weights + grads + optimizer}
 
 
-def method_memory(split: ParamSplit, compute: str = "fp16") -> dict[str, dict[str, float]]:
-    """Bytes per method: full fine-tuning (fp32), LoRA on a 16-bit base, QLoRA on an NF4 base."""
-    c = BYTES_PER_PARAM[compute]
-    nf4 = BYTES_PER_PARAM["nf4"]
-    return {
-        "full fine-tuning (fp32 + AdamW)": training_memory(0.0, split.total),
-        f"LoRA ({compute} base)": training_memory(split.total * c, split.lora),
-        # QLoRA: quantized Linear weights in NF4, the rest in the compute dtype, fp32 adapters.
-        "QLoRA (NF4 base)": training_memory(split.linear * nf4 + split.other * c, split.lora),
-    }
+def method_memory(split: ParamSplit, compute: str = "fp16",
+                  kbit_prepared: bool = False) -> dict[str, dict[str, float]]:
+    """Bytes per method, gradients included, labelled for memory_table: method_states' weights and
+    AdamW states plus an fp32 gradient per trainable parameter.
+
+    kbit_prepared=False counts QLoRA's non-Linear weights (embeddings, lm_head, norms) in `compute`,
+    as notebook 04's committed table does; the measured figure (method_states' default, True)
+    counts them in fp32, as prepare_model_for_kbit_training leaves them (~20% more for Phi-2).
+    """
+    labels = {"full": "full fine-tuning (fp32 + AdamW)", "lora": f"LoRA ({compute} base)",
+              "qlora": "QLoRA (NF4 base)"}
+    table = {}
+    for method, label in labels.items():
+        states = method_states(split, method, compute, kbit_prepared)
+        gradients = (split.total if method == "full" else split.lora) * BYTES_PER_PARAM["fp32"]
+        table[label] = {"weights": states["weights"], "gradients": gradients,
+                        "optimizer": states["optimizer"], "total": states["total"] + gradients}
+    return table
 
 
 def memory_table(model: torch.nn.Module, r: int, target_modules: list[str], compute: str = "fp16"):

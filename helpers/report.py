@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from .paths import REPO_ROOT  # notebook 04 imports it from here
 
 
 def output_dir() -> Path:

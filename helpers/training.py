@@ -18,6 +18,7 @@ import torch
 from datasets import Dataset
 from typing_extensions import Self
 
+from .compat import checkpointing_args
 from .profiles import Profile, show_progress
 
 if TYPE_CHECKING:  # imported lazily at run time: trl and peft are slow to import
@@ -55,11 +56,9 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
         "completion_only_loss": True,  # loss on the summary tokens only, not the prompt
         "fp16": on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
         "bf16": on_cuda and P.compute_dtype == torch.bfloat16,
-        # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Called
-        # Renamed `activation_checkpointing(_kwargs)` in transformers 5.23; the old names are still
-        # accepted there and are the only ones earlier 5.x releases (and Colab's) know.
-        "gradient_checkpointing": on_cuda,
-        "gradient_checkpointing_kwargs": {"use_reentrant": False} if on_cuda else None,
+        # Recompute activations in backward: less memory for Phi-2 on a T4, ~30% slower. Named
+        # `gradient_checkpointing` before transformers 5.23, `activation_checkpointing` since (compat).
+        **checkpointing_args(on_cuda, {"use_reentrant": False} if on_cuda else None),
         "use_cpu": not on_cuda,
         "ddp_find_unused_parameters": False,  # multi-process runs: every LoRA weight gets a gradient
         "report_to": "none",
@@ -284,29 +283,36 @@ def load_adapter(P: Profile, adapter_dir: str | Path,
     return model, tokenizer
 
 
+def memory_now_mb(device: str = "cpu") -> float:
+    """Memory in use now, in MB: CUDA allocated bytes on GPU, the process's RSS on CPU."""
+    if device == "cuda":
+        torch.cuda.synchronize()
+        return torch.cuda.memory_allocated() / 2**20
+    return psutil.Process().memory_info().rss / 2**20
+
+
 class PeakMemory:
-    """Peak memory of a block: CUDA max allocated on GPU, process RSS (sampled) on CPU, in MB."""
+    """Peak memory of a block: CUDA max allocated on GPU, process RSS (sampled) on CPU, in MB.
+
+    peak_mb and start_mb are absolute; delta_mb is the rise during the block. The benchmark
+    (benchmarks/bench.py) measures with it too.
+    """
 
     def __init__(self, device: str = "cpu", interval: float = 0.02) -> None:
         self.device, self.interval = device, interval
         self.start_mb = self.peak_mb = 0.0
         self._stop = threading.Event()
 
-    def _rss_mb(self) -> float:
-        return psutil.Process().memory_info().rss / 2**20
-
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self._rss_mb())
+            self.peak_mb = max(self.peak_mb, memory_now_mb("cpu"))
             time.sleep(self.interval)
 
     def __enter__(self) -> Self:
+        self.start_mb = self.peak_mb = memory_now_mb(self.device)
         if self.device == "cuda":
-            torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
-            self.start_mb = self.peak_mb = torch.cuda.memory_allocated() / 2**20
         else:
-            self.start_mb = self.peak_mb = self._rss_mb()
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
         return self
@@ -318,7 +324,7 @@ class PeakMemory:
         else:
             self._stop.set()
             self._thread.join()
-            self.peak_mb = max(self.peak_mb, self._rss_mb())
+            self.peak_mb = max(self.peak_mb, memory_now_mb("cpu"))
 
     @property
     def delta_mb(self) -> float:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+from helpers.paths import NOTEBOOK_DIR, REPO_ROOT
+
 SETUP_SNIPPET = NOTEBOOK_DIR / "_colab_setup.ipy"
 # Cell metadata keys that change from run to run (timings, papermill bookkeeping).
 VOLATILE_CELL_KEYS = ("papermill", "execution", "collapsed", "scrolled")

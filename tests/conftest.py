@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO_ROOT
+
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 # Every notebook run of this session (papermill and nbval) writes results and artifacts here,

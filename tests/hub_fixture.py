@@ -60,9 +60,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:  # `python tests/hub_fixture.py` as well as `-m`
-    sys.path.insert(0, str(REPO_ROOT))
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `python tests/hub_fixture.py` too:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # helpers (and helpers.paths) from here
 
 from helpers.data import (
     DATA_DIR,

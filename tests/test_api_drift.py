@@ -12,11 +12,11 @@ import importlib
 import inspect
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO_ROOT
+
 LIBRARIES = ("transformers", "trl", "peft", "bitsandbytes", "datasets")
 MAGIC = re.compile(r"^([ \t]*)[!%].*$", re.MULTILINE)  # keep the indent: magics sit in if blocks
 

@@ -18,7 +18,6 @@ from helpers.classification import (
     STRATEGIES,
     ClassifierRun,
     build_classifier,
-    count_trainable,
     epoch_history,
     freeze_all_but,
     label_maps,
@@ -30,6 +29,7 @@ from helpers.classification import (
     train_classifier,
     tune_tfidf_c,
 )
+from helpers.models import count_parameters
 
 LABELS = ["negative", "neutral", "positive"]
 WORDS = ["good", "bad", "great", "awful", "fine", "ok", "the", "food", "was", "not", "service"]
@@ -77,7 +77,7 @@ def test_unknown_strategy_is_a_clear_error(tiny_bert) -> None:
 def test_build_classifier_trains_the_right_weights(tiny_bert, strategy: str) -> None:
     path, _ = tiny_bert
     model = build_classifier(path, strategy, LABELS)
-    trainable, total = count_trainable(model)
+    trainable, total = count_parameters(model)
     head = 32 * 3 + 3
     assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
     if strategy == "frozen":  # the head and BERT's pooler
@@ -86,6 +86,9 @@ def test_build_classifier_trains_the_right_weights(tiny_bert, strategy: str) -> 
         names = [n for n, p in model.named_parameters() if p.requires_grad]
         assert any("lora_A" in n for n in names) and any("modules_to_save" in n for n in names)
         assert head < trainable < total / 5
+        cfg = model.peft_config["default"]  # built by helpers.models.make_lora_config
+        assert (cfg.r, cfg.lora_alpha, cfg.lora_dropout, cfg.bias, cfg.task_type) == (8, 16, 0.1, "none", "SEQ_CLS")
+        assert set(cfg.target_modules) == {"query", "value"} and set(cfg.modules_to_save) >= {"classifier"}
     else:
         assert trainable == total
 

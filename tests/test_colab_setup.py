@@ -10,7 +10,7 @@ import pytest
 from colab_links import badge_prefix, github_slug, mismatches, read_setting
 from nbtools import setup_cell_source
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO_ROOT
 
 
 def pins(path: Path) -> dict[str, str]:

@@ -13,8 +13,8 @@ import pytest
 
 from helpers.data import near_duplicate_key
 from helpers.metrics import unsupported_details
+from helpers.paths import DATA_DIR as DATA
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 SPLITS = ("train", "validation", "test")
 SETS = {
     "dialogsum": ({"train": 1500, "validation": 150, "test": 150},

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO_ROOT as REPO
+
 # The command notebook 04 (section 4.10) prints; this test runs exactly it.
 DDP_EXAMPLE = ("torchrun --standalone --nproc_per_node 2 scripts/train_summarizer.py --profile smoke "
                "--no-quantize --max-steps 3 --output-dir runs/ddp")

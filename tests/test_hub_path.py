@@ -36,7 +36,8 @@ from tests.hub_fixture import (
 
 pytestmark = pytest.mark.slow  # every test needs the built cache and a fresh interpreter
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO_ROOT
+
 MAX_FILE_MB = 20
 TIMEOUT_S = 300
 

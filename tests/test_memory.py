@@ -71,3 +71,23 @@ def test_training_state_bytes_counts_what_trains() -> None:
     assert head["weights"] == 283 * 4 and head["gradients"] == 63 * 4 and head["total"] == 283 * 4 + 3 * 63 * 4
     model.half()
     assert training_state_bytes(model)["weights"] == 283 * 2  # stored size follows the dtype
+
+
+@pytest.mark.parametrize("compute", ["fp16", "bf16", "fp32"])
+def test_method_memory_is_method_states_plus_gradients(compute: str) -> None:
+    """One arithmetic: the table's weights and AdamW states are method_states', by hand on a toy split."""
+    from helpers.memory import method_states
+
+    split = ParamSplit(linear=1000, other=200, lora=30)
+    c = BYTES_PER_PARAM[compute]
+    table = method_memory(split, compute)
+    assert table["full fine-tuning (fp32 + AdamW)"] == {
+        "weights": 4 * 1200, "gradients": 4 * 1200, "optimizer": 8 * 1200, "total": 16 * 1200}
+    assert table[f"LoRA ({compute} base)"] == {
+        "weights": 1200 * c + 4 * 30, "gradients": 4 * 30, "optimizer": 8 * 30,
+        "total": 1200 * c + 16 * 30}
+    nf4 = BYTES_PER_PARAM["nf4"]
+    assert table["QLoRA (NF4 base)"]["weights"] == pytest.approx(1000 * nf4 + 200 * c + 4 * 30)
+    prepared = method_memory(split, compute, kbit_prepared=True)["QLoRA (NF4 base)"]
+    assert prepared["weights"] == pytest.approx(method_states(split, "qlora", compute)["weights"])
+    assert prepared["total"] == pytest.approx(method_states(split, "qlora", compute)["total"] + 4 * 30)

@@ -41,3 +41,15 @@ def test_reset_and_artifacts_dir(isolated) -> None:
     assert not (isolated / "99_demo.results.json").exists()
     assert report.artifacts_dir("clf") == isolated / "artifacts" / "clf"
     assert (isolated / "artifacts" / "clf").is_dir()
+
+
+def test_one_repository_root_for_helpers_scripts_and_benchmarks() -> None:
+    import nbtools
+
+    from benchmarks import bench
+    from helpers import measured, paths, report
+
+    assert (paths.REPO_ROOT / "pyproject.toml").is_file() and (paths.DATA_DIR / "dialogsum").is_dir()
+    assert report.REPO_ROOT is paths.REPO_ROOT and bench.REPO_ROOT is paths.REPO_ROOT
+    assert nbtools.NOTEBOOK_DIR is paths.NOTEBOOK_DIR
+    assert measured.RESULTS_JSON == paths.REPO_ROOT / "benchmarks" / "results.json"

@@ -9,6 +9,7 @@ import pytest
 import torch
 from datasets import Dataset
 
+from helpers.compat import checkpointing_args, is_checkpointing
 from helpers.models import make_lora_config, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import (
@@ -17,12 +18,14 @@ from helpers.training import (
     loss_history,
     make_sft_config,
     make_sft_trainer,
+    memory_now_mb,
     packing_stats,
     prepare_for_qlora,
     saved_adapter_dtype,
     train_summarizer,
 )
 
+CHECKPOINTING, CHECKPOINTING_KWARGS = checkpointing_args(True)  # the names this transformers reads
 SMOKE = Profile(name="smoke", reason="test", device="cpu", compute_dtype=torch.float32)
 T4 = Profile(name="gpu", reason="test", device="cuda", compute_dtype=torch.float16)
 SENTENCES = [
@@ -68,7 +71,7 @@ def test_sft_config_takes_the_profile_settings_and_overrides(tmp_path) -> None:
     assert config.max_steps == SMOKE.setting("04", "max_steps")
     assert config.learning_rate == SMOKE.setting("04", "lr")
     assert config.eval_strategy == "steps" and config.completion_only_loss is True
-    assert not config.fp16 and not config.bf16 and not config.gradient_checkpointing
+    assert not config.fp16 and not config.bf16 and not getattr(config, CHECKPOINTING)
     assert config.report_to == [] and config.disable_tqdm
     short = make_sft_config(SMOKE, str(tmp_path), max_steps=3, learning_rate=1e-3)
     assert short.max_steps == 3 and short.learning_rate == 1e-3
@@ -116,8 +119,8 @@ def test_training_batches_are_packed_without_cross_talk(tiny_model, tokenizer, t
 def test_sft_config_on_a_t4_uses_fp16_and_checkpointing(tmp_path) -> None:
     config = make_sft_config(T4, str(tmp_path))
     assert config.fp16 and not config.bf16  # a T4 has no bf16
-    assert config.gradient_checkpointing
-    assert config.gradient_checkpointing_kwargs == {"use_reentrant": False}
+    assert getattr(config, CHECKPOINTING) is True
+    assert getattr(config, CHECKPOINTING_KWARGS) == {"use_reentrant": False}
 
 
 def test_sft_config_rejects_unknown_arguments(tmp_path) -> None:
@@ -130,7 +133,7 @@ def test_prepare_for_qlora_adds_adapters_and_turns_off_cache(tiny_model) -> None
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     assert trainable == TINY["num_hidden_layers"] * 4 * 4 * (32 + 32)  # layers x modules x r x (in+out)
     assert model.config.use_cache is False
-    assert not model.base_model.model.is_activation_checkpointing  # off on CPU by default
+    assert not is_checkpointing(model)  # off on CPU by default
 
 
 def test_prepare_for_qlora_names_missing_modules(tiny_model) -> None:
@@ -210,3 +213,10 @@ def test_progress_bars_for_learners_not_for_papermill_or_ci(monkeypatch, tmp_pat
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert make_sft_config(SMOKE, str(tmp_path)).disable_tqdm is (not bars)
+
+
+def test_memory_now_is_the_process_rss_on_cpu() -> None:
+    import psutil
+
+    rss = psutil.Process().memory_info().rss / 2**20
+    assert memory_now_mb("cpu") == pytest.approx(rss, abs=16)
