@@ -70,3 +70,27 @@ def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
         scope = {"BitsAndBytesConfig": BitsAndBytesConfig, "P": type("P", (), {"compute_dtype": dtype})}
         exec(bnb_src, scope)  # noqa: S102
         assert scope["bnb_config"].to_dict() == make_bnb_config(dtype).to_dict()
+
+
+def test_notebook_01_pretraining_loop_equals_the_helper() -> None:
+    """Notebook 01 writes its pretraining loop; the offline base is built by the helper's copy.
+    From the same weights and seed they must give the same losses, step for step."""
+    import copy
+    import math
+
+    from helpers.models import evaluate_lm_loss, pretrain_causal_lm
+    from tests.test_models import small_phi
+
+    nb01 = NB04.parent / "01_pretraining_concepts.ipynb"
+    src = [c.source for c in nbformat.read(nb01, as_version=4).cells if "def pretrain(" in c.source]
+    assert len(src) == 1, "notebook 01 should write its loop in one cell as `def pretrain(`"
+    body = src[0][src[0].index("def pretrain("):src[0].index("\n\n\n# Same weights")]
+    scope = {"torch": torch, "math": math, "evaluate_lm_loss": evaluate_lm_loss}
+    exec(body, scope)  # noqa: S102 - the notebook's own function
+    torch.manual_seed(0)
+    model = small_phi()
+    blocks = torch.randint(0, 32, (12, 16), generator=torch.Generator().manual_seed(1))
+    kw = {"steps": 6, "batch_size": 4, "lr": 1e-2, "seed": 0, "eval_every": 3, "warmup": 2}
+    here = scope["pretrain"](copy.deepcopy(model), blocks[:8], blocks[8:], **kw)
+    helper = pretrain_causal_lm(copy.deepcopy(model), blocks[:8], blocks[8:], **kw)
+    assert here == helper and len(here["train_loss"]) == 6
