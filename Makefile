@@ -34,9 +34,10 @@ offline-models: setup
 course: setup
 	$(PY) scripts/run_course.py --profile $(PROFILE)
 
-# Each notebook executes once on the smoke profile (its results and its deterministic outputs are
+# Lint first (seconds), then: each notebook executes once on the smoke profile (its results and its deterministic outputs are
 # checked from that one run) and once on the hub path (hub ids and loaders, offline fixture cache).
 test: setup offline-models
+	$(VENV)/bin/ruff check .  # code and notebooks (pyproject.toml: [tool.ruff])
 	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
 
 unit: setup

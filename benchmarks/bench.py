@@ -422,7 +422,8 @@ def table(results: dict[str, Any]) -> str:
                      f"peak memory x{c['peak_memory_ratio']} ({c['course']['batching']}, "
                      f"{c['course']['compute_dtype']}, GC {'on' if c['course']['gradient_checkpointing'] else 'off'})")
     for e in results.get("estimator", []):
-        lines.append(f"estimator {e['method']}: weights+AdamW estimated {e['estimated_weights_plus_optimizer_mb']:.0f} MB,"
+        estimated = e["estimated_weights_plus_optimizer_mb"]
+        lines.append(f"estimator {e['method']}: weights+AdamW estimated {estimated:.0f} MB,"
                      f" measured {e['measured_weights_plus_optimizer_mb']:.0f} MB, error {e['error']:+.1%}"
                      if e["error"] is not None else f"estimator {e['method']}: no measurement")
     return "\n".join(lines)

@@ -3,7 +3,8 @@
     python data/make_data.py             # (re)writes data/dialogsum/ and data/sentiment/
     python data/make_data.py --out DIR   # writes DIR/dialogsum/ and DIR/sentiment/ instead
 
-Standard library only (and helpers/text.py, which is too). Every sentence comes from templates and phrase banks written for this
+Standard library only (and helpers/text.py, which is too). Every sentence comes from templates and
+phrase banks written for this
 course (no text copied from any corpus). `random.Random(SEED)` drives all choices, so the same
 script writes byte-identical files on every machine. See data/README.md for the datasheet.
 """

@@ -382,7 +382,8 @@ def dialogue_id(row_id: str) -> str:
 
 def group_rows(rows: Sequence[dict], key_column: str = "dialogue",
                lists: dict[str, str] = REFERENCE_LISTS) -> tuple[list[dict], int]:
-    """One row per `key_column` (near-duplicate key), adding each `lists` column's distinct values; and how many merged."""
+    """One row per `key_column` (near-duplicate key), adding each `lists` column's distinct values;
+    and how many rows merged."""
     groups: dict[str, dict] = {}
     for row in rows:
         key = near_duplicate_key(row[key_column])
@@ -497,7 +498,8 @@ def _rows(split: Dataset | Sequence[dict]) -> list[dict]:
 
 def prepare_dialogsum(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[int, int]] | None = None
                       ) -> tuple[DatasetDict, dict[str, dict[str, int]]]:
-    """Clean DialogSum splits (notebook 02): one row per dialogue with its references, and a count per step and split."""
+    """Clean DialogSum splits (notebook 02): one row per dialogue with its references, and a count
+    per step and split."""
     splits = {s: _rows(d) for s, d in ds.items()}
     clean, report = clean_splits(splits, DIALOGSUM_COLUMNS, ["dialogue", "summary", "topic"],
                                  "dialogue", bounds or DIALOGSUM_BOUNDS, references=REFERENCE_LISTS)

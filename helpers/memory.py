@@ -379,7 +379,7 @@ class GenerationPlan:
 def summarization_plans(P: Any, shape: Any, lora_r: int, lora_params: int = 0,
                         batch_size: int | None = None) -> list[TrainingPlan | GenerationPlan]:
     """Notebook 04's QLoRA training and generation plans from its profile settings (also used by 05)."""
-    s = lambda name: P.setting("04", name)  # notebook 04's per-profile settings
+    s = lambda name: P.setting("04", name)  # noqa: E731 - notebook 04's per-profile settings, read as in the notebook
     return [TrainingPlan(f"QLoRA training (r={lora_r})", shape, batch_size or s("batch_size"), s("max_length"), "qlora",
                          P.compute_dtype, lora_r, gradient_checkpointing=P.device == "cuda"),
             GenerationPlan("generation", shape, s("max_new_tokens"), s("max_prompt_tokens"),

@@ -30,7 +30,7 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
     """TRL SFTConfig from notebook 04's per-profile settings; keyword overrides win."""
     from trl import SFTConfig
 
-    s = lambda name: P.setting("04", name)  # this notebook's per-profile settings
+    s = lambda name: P.setting("04", name)  # noqa: E731 - notebook 04's per-profile settings, read as in the notebook
     on_cuda = P.device == "cuda"
     kwargs: dict[str, Any] = {
         "output_dir": output_dir,

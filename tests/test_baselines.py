@@ -14,12 +14,14 @@ DIALOGUE = "#Person1#: Hi, a table for two, please.\n#Person2#: Sure, this way.\
 
 
 def test_lead_keeps_the_first_turns_with_speakers() -> None:
-    assert lead_baseline([DIALOGUE], n_turns=2) == ["#Person1#: Hi, a table for two, please.\n#Person2#: Sure, this way."]
+    two_turns = "#Person1#: Hi, a table for two, please.\n#Person2#: Sure, this way."
+    assert lead_baseline([DIALOGUE], n_turns=2) == [two_turns]
     assert lead_baseline([DIALOGUE], n_turns=1) == ["#Person1#: Hi, a table for two, please."]
 
 
 def test_lead_strips_speakers_on_request() -> None:
-    assert lead_baseline([DIALOGUE], n_turns=2, keep_speakers=False) == ["Hi, a table for two, please.\nSure, this way."]
+    assert lead_baseline([DIALOGUE], n_turns=2, keep_speakers=False) == [
+        "Hi, a table for two, please.\nSure, this way."]
 
 
 def test_lead_short_dialogue_gives_all_its_turns() -> None:
@@ -30,7 +32,7 @@ def test_retrieval_copies_the_summary_of_the_nearest_training_dialogue() -> None
     train = ["#Person1#: I want a table for two on Monday.", "#Person1#: My car makes a noise when I brake."]
     summaries = ["#Person1# books a table.", "#Person1#'s car needs new brakes."]
     queries = ["#Person1#: Is there a table for four on Friday?", "#Person2#: The car makes a strange noise."]
-    assert retrieval_baseline(train, summaries, queries) == ["#Person1# books a table.", "#Person1#'s car needs new brakes."]
+    assert retrieval_baseline(train, summaries, queries) == summaries  # each query finds its own topic
 
 
 def test_retrieval_ties_go_to_the_first_training_dialogue() -> None:
@@ -55,7 +57,8 @@ def test_bad_input(call, error, match) -> None:
 def test_lead_default_is_the_best_setting_on_validation() -> None:
     """LEAD_TURNS with speaker tags kept is the best lead setting on the shipped validation split."""
     val = load_dialogsum()["validation"]
-    scores = {(n, keep): statistics.mean(rouge_per_example(lead_baseline(val["dialogue"], n, keep), val["summary"])["rougeL"])
+    scores = {(n, keep): statistics.mean(
+                  rouge_per_example(lead_baseline(val["dialogue"], n, keep), val["summary"])["rougeL"])
               for n in range(1, 9) for keep in (True, False)}
     assert max(scores, key=scores.get) == (LEAD_TURNS, True), scores
 

@@ -40,7 +40,9 @@ def test_the_check_catches_a_changed_output(tmp_path: Path) -> None:
 def test_the_check_ignores_how_the_kernel_chunked_a_stream(tmp_path: Path) -> None:
     """CI once failed because one print arrived as two stdout chunks (and stderr can land between
     them); a reader sees the same text, so the check must too. It still sees a changed word."""
-    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)
+    def stream(name: str, text: str) -> nbformat.NotebookNode:
+        return nbformat.v4.new_output("stream", name=name, text=text)
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[
         stream("stderr", "kept 150 rows\n"), stream("stdout", "150 dialogues\n   words  ROUGE-L\n")])]

@@ -47,7 +47,8 @@ def test_no_profile_is_forced(path: Path) -> None:
     for cell in code_cells(nb):
         if "parameters" in cell["metadata"].get("tags", []):
             continue
-        assert not re.search(r"^\s*PROFILE\s*=", "".join(cell["source"]), re.MULTILINE), "PROFILE set outside parameters"
+        source = "".join(cell["source"])
+        assert not re.search(r"^\s*PROFILE\s*=", source, re.MULTILINE), "PROFILE set outside parameters"
     outputs = "".join(o.get("text", "") if isinstance(o.get("text"), str) else "".join(o.get("text", []))
                       for c in code_cells(nb) for o in c.get("outputs", []))
     assert "asked for explicitly" not in outputs, "the committed run forced its profile"

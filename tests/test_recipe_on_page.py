@@ -55,7 +55,7 @@ def test_the_comparison_sees_a_changed_argument() -> None:
 
 
 def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
-    from transformers import BitsAndBytesConfig  # noqa: F401 - the cell's import, run below
+    from transformers import BitsAndBytesConfig
 
     from helpers.models import make_bnb_config, make_lora_config
 
