@@ -63,7 +63,7 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # gpu: 40 steps x 16 packed rows of <= 512 tokens (about two DialogSum examples per row, ~1,300
     # examples): 18-26 min of training on a free Colab T4 by helpers.measured.t4_training_estimate
     # (an estimate from H100 measurements, not a T4 measurement); smoke: 100 steps x 8 packed rows of
-    # <= 384 tokens (~1.6 examples per row), ~4 minutes on an idle 2-core CPU (measured, exercises included).
+    # <= 384 tokens (~1.6 examples per row), 2-4 minutes on an idle 2-core CPU (measured, exercises included).
     # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
     # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
     # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536
