@@ -335,7 +335,7 @@ class TrainingPlan:
     gradient_checkpointing: bool = True
     kbit_prepared: bool = True
     extra_trainable: int = 0
-    lower: str = "batch_size / max_length"  # the settings to lower when it does not fit
+    lower: str = "per_device_train_batch_size / max_length"  # the settings to lower when it does not fit
 
     def predict(self) -> dict[str, float]:
         """Predicted peak bytes by part (training_peak)."""
@@ -377,20 +377,20 @@ class GenerationPlan:
 
 
 def summarization_plans(P: Any, shape: Any, lora_r: int, lora_params: int = 0,
-                        batch_size: int | None = None) -> list[TrainingPlan | GenerationPlan]:
-    """Notebook 04's QLoRA training and generation plans from its profile settings (also used by 05)."""
-    s = lambda name: P.setting("04", name)  # noqa: E731 - notebook 04's per-profile settings, read as in the notebook
-    return [TrainingPlan(f"QLoRA training (r={lora_r})", shape, batch_size or s("batch_size"), s("max_length"), "qlora",
-                         P.compute_dtype, lora_r, gradient_checkpointing=P.device == "cuda"),
-            GenerationPlan("generation", shape, s("max_new_tokens"), s("max_prompt_tokens"),
-                           token_budget=s("gen_token_budget"), dtype=P.compute_dtype, lora_params=lora_params)]
+                        batch_size: int | None = None, settings: Any = None) -> list[TrainingPlan | GenerationPlan]:
+    """Notebook 04's QLoRA training and generation plans from its settings (the profile's unless given; also 05)."""
+    S = settings or P.settings("04")
+    return [TrainingPlan(f"QLoRA training (r={lora_r})", shape, batch_size or S.per_device_train_batch_size,
+                         S.max_length, "qlora", P.compute_dtype, lora_r, gradient_checkpointing=P.device == "cuda"),
+            GenerationPlan("generation", shape, S.max_new_tokens, S.max_prompt_tokens,
+                           token_budget=S.gen_token_budget, dtype=P.compute_dtype, lora_params=lora_params)]
 
 
 def merge_check_plan(P: Any, shape: Any, lora_params: int = 0) -> GenerationPlan:
     """Notebook 04's merge check (4.8): generation on the full-precision base (fp16 on a T4) + the adapter."""
-    s = lambda name: P.setting("04", name)  # noqa: E731
-    return GenerationPlan("generation, full-precision base", shape, s("max_new_tokens"), s("max_prompt_tokens"),
-                          token_budget=s("gen_token_budget"), dtype=P.compute_dtype, quantize=None,
+    S = P.settings("04")
+    return GenerationPlan("generation, full-precision base", shape, S.max_new_tokens, S.max_prompt_tokens,
+                          token_budget=S.gen_token_budget, dtype=P.compute_dtype, quantize=None,
                           lora_params=lora_params)
 
 
@@ -458,7 +458,7 @@ def preflight(plans: Sequence[TrainingPlan | GenerationPlan], free_bytes: int | 
         raise WillNotFitError("; ".join(
             f"{p.name} needs ~{predicted[p.name]['total'] / GIB:.1f} GiB "
             f"+ {margin_bytes / GIB:.1f} GiB margin, "
-            f"{free_bytes / GIB:.1f} GiB free: lower {p.lower} (helpers/profiles.py SETTINGS)"
+            f"{free_bytes / GIB:.1f} GiB free: lower {p.lower} (helpers/profiles.py, SETTINGS)"
             for p in plans if p.name in too_big))
     return {**info, "free_bytes": free_bytes, "margin_bytes": margin_bytes, "predicted": predicted}
 

@@ -23,7 +23,7 @@ from transformers import (
     PreTrainedTokenizerFast,
 )
 
-from .profiles import Profile, seed_everything
+from .profiles import SEED_LORA_R, Profile, seed_everything
 
 EOS_TOKEN = "<|endoftext|>"  # Phi-2's only special token; it has no pad token either
 PHI_LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "dense"]  # Phi-2's current module names
@@ -280,7 +280,7 @@ def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> B
     )
 
 
-def make_lora_config(r: int = 32, alpha: int = 32, dropout: float = 0.05,
+def make_lora_config(r: int = SEED_LORA_R, alpha: int = SEED_LORA_R, dropout: float = 0.05,
                      target_modules: list[str] | None = None, task_type: str = "CAUSAL_LM",
                      modules_to_save: list[str] | None = None):
     """The course's LoRA config: r=32, alpha=32 on Phi's q/k/v/dense projections."""

@@ -14,7 +14,7 @@ import os
 import platform
 import random
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields, replace
 from importlib import metadata
 from typing import Any
 
@@ -38,28 +38,115 @@ MODELS: dict[str, dict[str, str]] = {
 }
 DEFAULT_SOURCE = {"gpu": "hub", "smoke": "local"}
 
-# Per-notebook settings. Keys are read with Profile.setting(name); papermill parameters override.
-SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
-    # --- 01 pretraining concepts -------------------------------------------------------
-    "01": {  # gpu runs the offline base's full recipe; smoke a shorter run of the same function
-        "gpu": {"pretrain_steps": 800, "n_samples": 3, "max_new_tokens": 40},
-        "smoke": {"pretrain_steps": 200, "n_samples": 3, "max_new_tokens": 40},
+# The seed notebook's LoRA rank (and alpha): notebook 04 and its script train with it, notebook 05's
+# iteration loop tries a cheaper rank against it.
+SEED_LORA_R = 32
+
+
+# Per-notebook settings: one frozen dataclass per notebook, one instance per profile (SETTINGS below).
+# Field names are the libraries' own (TrainingArguments / SFTConfig / GenerationConfig) wherever the
+# value ends up there. A notebook reads `S = P.settings("04", max_steps=MAX_STEPS)`: its papermill
+# parameters override through dataclasses.replace (None keeps the profile's value).
+@dataclass(frozen=True)
+class PretrainingSettings:
+    """Notebook 01: a run of the offline base's pretraining recipe, then greedy continuations."""
+
+    max_steps: int  # pretraining steps (helpers.models.TINY_PRETRAIN holds the base's full 800)
+    num_samples: int = 3  # prompts continued greedily after training
+    max_new_tokens: int = 40
+
+
+@dataclass(frozen=True)
+class DataPrepSettings:
+    """Notebook 02: tokenization and batching for notebook 04's training (same max_length, batch)."""
+
+    max_length: int
+    per_device_train_batch_size: int
+
+
+@dataclass(frozen=True)
+class ClassificationSettings:
+    """Notebook 03: encoder strategies (full, LoRA, frozen + head, random init) and a decoder head."""
+
+    num_train_epochs: int  # the most epochs; early stopping on validation macro-F1 ends runs sooner
+    per_device_train_batch_size: int
+    learning_rate: float  # full fine-tuning's
+    lora_learning_rate: float  # adapters and heads start from scratch: larger steps
+    head_learning_rate: float
+    random_init_learning_rate: float  # tuned for the randomly initialised encoder (notebook 03, 3.6)
+    random_init_epochs: int  # its own budget: from scratch it needs more passes
+    max_length: int
+    train_size: int  # rows of the shuffled train split every strategy sees
+    early_stopping_patience: int  # evaluations without a better validation macro-F1 before stopping
+    lora_r: int
+    decoder_train_size: int
+    decoder_quantize: str | None  # "nf4" (QLoRA) or None (full precision)
+    decoder_learning_rate: float
+    decoder_per_device_train_batch_size: int
+
+
+@dataclass(frozen=True)
+class SummarizationSettings:
+    """Notebook 04 (and scripts/train_summarizer.py): QLoRA SFT, then generation on the test set."""
+
+    max_steps: int
+    per_device_train_batch_size: int
+    gradient_accumulation_steps: int
+    learning_rate: float
+    warmup_steps: int
+    eval_steps: int
+    save_steps: int
+    logging_steps: int
+    max_length: int  # SFTConfig.max_length: with packing, the length of a packed row
+    packing: bool
+    max_new_tokens: int
+    n_val: int  # validation dialogues evaluated during training
+    n_check: int  # test dialogues re-generated to check the saved / merged adapter
+    gen_token_budget: int  # generation batches hold at most this many tokens (rows x (prompt + new))
+    max_prompt_tokens: int  # prompts keep at most this many tokens (the dialogue is cut at its end)
+    lora_r: int = SEED_LORA_R
+    lora_alpha: int = SEED_LORA_R
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """Notebook 05: bootstrap CIs, the iteration loop (a cheaper variant), the overfitting run."""
+
+    n_bootstrap: int
+    iter_max_steps: int  # steps per variant in the iteration loop
+    iter_lora_r: int  # the cheaper variant's rank (tried against SEED_LORA_R)
+    iter_gradient_accumulation_steps: int
+    iter_n_val: int  # validation dialogues the iteration is scored on (never test)
+    iter_margin: float  # non-inferiority margin in ROUGE-L, fixed before the run
+    fallback_max_steps: int  # retraining steps when notebook 04's outputs are absent
+    overfit_n_train: int
+    overfit_n_val: int
+    overfit_max_steps: int
+    overfit_eval_steps: int
+    overfit_learning_rate: float
+    early_stopping_patience: int  # evaluations
+
+
+SETTINGS: dict[str, dict[str, Any]] = {
+    # --- 01 pretraining concepts: gpu runs the offline base's full recipe; smoke a shorter run
+    "01": {"gpu": PretrainingSettings(max_steps=800), "smoke": PretrainingSettings(max_steps=200)},
+    # --- 02 data preparation: max_length and batch size match notebook 04's, whose training these sets feed
+    "02": {"gpu": DataPrepSettings(max_length=512, per_device_train_batch_size=4),
+           "smoke": DataPrepSettings(max_length=384, per_device_train_batch_size=8)},
+    # --- 03 sentiment classification heads
+    "03": {
+        "gpu": ClassificationSettings(
+            num_train_epochs=3, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
+            head_learning_rate=2e-3, random_init_learning_rate=5e-4, random_init_epochs=3, max_length=128,
+            train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
+            decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
+        "smoke": ClassificationSettings(
+            num_train_epochs=2, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
+            head_learning_rate=3e-3, random_init_learning_rate=1e-4, random_init_epochs=2, max_length=64,
+            train_size=1000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
+            decoder_quantize=None, decoder_learning_rate=2e-3, decoder_per_device_train_batch_size=32),
     },
-    # --- 02 data preparation -----------------------------------------------------------
-    "02": {  # max_length and batch_size match notebook 04's, whose training these sets feed
-        "gpu": {"max_length": 512, "batch_size": 4},
-        "smoke": {"max_length": 384, "batch_size": 8},
-    },
-    # --- 03 sentiment classification heads ----------------------------------------------
-    "03": {  # lr is full fine-tuning's; heads and adapters train with larger ones
-        "gpu": {"epochs": 3, "batch_size": 32, "lr": 5e-5, "lora_lr": 5e-4, "head_lr": 2e-3,
-                "max_length": 128, "train_size": 20000, "decoder_train_size": 1000, "patience": 2,
-                "lora_r": 8, "decoder_quantize": "nf4", "decoder_lr": 2e-4, "decoder_batch_size": 8},
-        "smoke": {"epochs": 2, "batch_size": 32, "lr": 1e-4, "lora_lr": 2e-3, "head_lr": 3e-3,
-                  "max_length": 64, "train_size": 1000, "decoder_train_size": 1000, "patience": 2,
-                  "lora_r": 8, "decoder_quantize": None, "decoder_lr": 2e-3, "decoder_batch_size": 32},
-    },
-    # --- 04 QLoRA on Phi-2 --------------------------------------------------------------
+    # --- 04 QLoRA on Phi-2
     # gpu: 40 steps x 16 packed rows of <= 512 tokens (about two DialogSum examples per row, ~1,300
     # examples): 18-26 min of training on a free Colab T4 by helpers.measured.t4_training_estimate
     # (an estimate from H100 measurements, not a T4 measurement); smoke: 100 steps x 8 packed rows of
@@ -71,34 +158,28 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     # each) is 5 GiB, ~9 GiB predicted in all on a T4 (helpers.memory.preflight). smoke: the tiny
     # model has 512 positions, 448 + 60 fit (shipped prompts reach ~375 tokens).
     "04": {
-        "gpu": {
-            "max_steps": 40, "batch_size": 4, "grad_accum": 4, "lr": 2e-4, "warmup_steps": 8,
-            "eval_steps": 20, "save_steps": 40, "logging_steps": 10, "max_length": 512,
-            "packing": True, "max_new_tokens": 100, "n_val": 64, "n_check": 64,
-            "gen_token_budget": 16384, "max_prompt_tokens": 1536,
-        },
-        "smoke": {
-            "max_steps": 100, "batch_size": 8, "grad_accum": 1, "lr": 2e-3, "warmup_steps": 10,
-            "eval_steps": 25, "save_steps": 50, "logging_steps": 5, "max_length": 384,
-            "packing": True, "max_new_tokens": 60, "n_val": 100, "n_check": 150,
-            "gen_token_budget": 12288, "max_prompt_tokens": 448,
-        },
+        "gpu": SummarizationSettings(
+            max_steps=40, per_device_train_batch_size=4, gradient_accumulation_steps=4, learning_rate=2e-4,
+            warmup_steps=8, eval_steps=20, save_steps=40, logging_steps=10, max_length=512, packing=True,
+            max_new_tokens=100, n_val=64, n_check=64, gen_token_budget=16384, max_prompt_tokens=1536),
+        "smoke": SummarizationSettings(
+            max_steps=100, per_device_train_batch_size=8, gradient_accumulation_steps=1, learning_rate=2e-3,
+            warmup_steps=10, eval_steps=25, save_steps=50, logging_steps=5, max_length=384, packing=True,
+            max_new_tokens=60, n_val=100, n_check=150, gen_token_budget=12288, max_prompt_tokens=448),
     },
-    # --- 05 evaluation and iteration ----------------------------------------------------
-    # iter_*: the iteration loop (two variants, same budget); overfit_*: a small-subset run whose
-    # validation loss turns up, for early stopping (patience in evaluations).
-    "05": {  # T4 times: see the notebook's header (estimates, helpers.measured.t4_training_estimate)
-        # gpu sizes keep a standalone run (no saved notebook-03/04 outputs: a fresh Colab runtime) near 45
-        # minutes on a T4: a shorter fallback retrain, short iteration and overfitting runs of 4-row steps
-        # (iter_grad_accum 1), and the iteration scored on iter_n_val validation dialogues.
-        "gpu": {"n_bootstrap": 1000, "iter_max_steps": 15, "iter_lora_r": 8, "iter_grad_accum": 1,
-                "iter_n_val": 100, "iter_margin": 0.01, "fallback_max_steps": 30, "overfit_n_train": 64,
-                "overfit_n_val": 64, "overfit_steps": 40, "overfit_eval_steps": 5, "overfit_lr": 2e-4,
-                "patience": 2},
-        "smoke": {"n_bootstrap": 1000, "iter_max_steps": 60, "iter_lora_r": 8, "iter_grad_accum": 1,
-                  "iter_n_val": 150, "iter_margin": 0.01, "fallback_max_steps": 100, "overfit_n_train": 16,
-                  "overfit_n_val": 40, "overfit_steps": 80, "overfit_eval_steps": 8, "overfit_lr": 1e-3,
-                  "patience": 2},
+    # --- 05 evaluation and iteration (T4 times: see the notebook's header, estimates from
+    # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04
+    # outputs: a fresh Colab runtime) near 45 minutes on a T4: a shorter fallback retrain, short
+    # iteration and overfitting runs of 4-row steps, the iteration scored on iter_n_val validation dialogues.
+    "05": {
+        "gpu": EvaluationSettings(
+            n_bootstrap=1000, iter_max_steps=15, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=100,
+            iter_margin=0.01, fallback_max_steps=30, overfit_n_train=64, overfit_n_val=64, overfit_max_steps=40,
+            overfit_eval_steps=5, overfit_learning_rate=2e-4, early_stopping_patience=2),
+        "smoke": EvaluationSettings(
+            n_bootstrap=1000, iter_max_steps=60, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=150,
+            iter_margin=0.01, fallback_max_steps=100, overfit_n_train=16, overfit_n_val=40, overfit_max_steps=80,
+            overfit_eval_steps=8, overfit_learning_rate=1e-3, early_stopping_patience=2),
     },
 }
 
@@ -112,7 +193,6 @@ class Profile:
     device: str
     compute_dtype: torch.dtype
     source: str = ""  # 'hub' or 'local'; empty means the profile's default
-    overrides: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -131,15 +211,22 @@ class Profile:
             raise KeyError(f"unknown model kind {kind!r}; choose one of {sorted(MODELS)}")
         return MODELS[kind][self.source]
 
-    def setting(self, notebook: str, name: str, override: Any = None) -> Any:
-        """A per-notebook default for this profile; a non-None `override` wins."""
-        if override is not None:
-            return override
-        try:
-            return SETTINGS[notebook][self.name][name]
-        except KeyError:
-            known = sorted(SETTINGS.get(notebook, {}).get(self.name, {}))
-            raise KeyError(f"no setting {name!r} for notebook {notebook!r}; known: {known}") from None
+    def settings(self, notebook: str, **overrides: Any) -> Any:
+        """This profile's settings for `notebook` ("01".."05"); non-None keyword overrides win.
+
+        >>> S = resolve_profile("smoke", verbose=False).settings("04", max_steps=20)
+        >>> S.max_steps, S.learning_rate
+        (20, 0.002)
+        """
+        if notebook not in SETTINGS:
+            raise KeyError(f"no settings for notebook {notebook!r}; known: {sorted(SETTINGS)}")
+        base = SETTINGS[notebook][self.name]
+        known = [f.name for f in fields(base)]
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise TypeError(f"{type(base).__name__} (notebook {notebook}) has no setting {unknown}; "
+                            f"its settings: {known}")
+        return replace(base, **{name: value for name, value in overrides.items() if value is not None})
 
 
 def native_bf16() -> bool:

@@ -19,39 +19,49 @@ from datasets import Dataset
 from typing_extensions import Self
 
 from .compat import checkpointing_args
-from .profiles import Profile, show_progress
+from .profiles import Profile, SummarizationSettings, show_progress
 
 if TYPE_CHECKING:  # imported lazily at run time: trl and peft are slow to import
     from peft import PeftModel
     from trl import SFTConfig, SFTTrainer
 
 
-def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
-    """TRL SFTConfig from notebook 04's per-profile settings; keyword overrides win."""
+def make_sft_config(P: Profile, output_dir: str, settings: SummarizationSettings | None = None,
+                    **overrides: Any) -> SFTConfig:
+    """TRL SFTConfig from notebook 04's settings (the profile's unless given); keyword overrides win.
+
+    Notebook 04 (section 4.5) writes this config argument by argument and checks it equals this copy.
+    """
     from trl import SFTConfig
 
-    s = lambda name: P.setting("04", name)  # noqa: E731 - notebook 04's per-profile settings, read as in the notebook
+    return SFTConfig(**sft_config_kwargs(P, output_dir, settings, **overrides))
+
+
+def sft_config_kwargs(P: Profile, output_dir: str, settings: SummarizationSettings | None = None,
+                      **overrides: Any) -> dict[str, Any]:
+    """The SFTConfig arguments the course sets (the rest keep TRL's defaults); scripts use them as flag defaults."""
+    S = settings or P.settings("04")
     on_cuda = P.device == "cuda"
     kwargs: dict[str, Any] = {
         "output_dir": output_dir,
-        "max_steps": s("max_steps"),
-        "per_device_train_batch_size": s("batch_size"),
-        "per_device_eval_batch_size": s("batch_size"),
-        "gradient_accumulation_steps": s("grad_accum"),
-        "learning_rate": s("lr"),
-        "warmup_steps": s("warmup_steps"),
+        "max_steps": S.max_steps,
+        "per_device_train_batch_size": S.per_device_train_batch_size,
+        "per_device_eval_batch_size": S.per_device_train_batch_size,
+        "gradient_accumulation_steps": S.gradient_accumulation_steps,
+        "learning_rate": S.learning_rate,
+        "warmup_steps": S.warmup_steps,
         "lr_scheduler_type": "cosine",
         "eval_strategy": "steps",  # was `evaluation_strategy` before transformers 4.46
-        "eval_steps": s("eval_steps"),
-        "logging_steps": s("logging_steps"),
+        "eval_steps": S.eval_steps,
+        "logging_steps": S.logging_steps,
         "save_strategy": "steps",  # checkpoints to resume from if a Colab session drops
-        "save_steps": s("save_steps"),
+        "save_steps": S.save_steps,
         "save_total_limit": 1,
-        "max_length": s("max_length"),  # was `max_seq_length` before TRL 0.20; with packing, the row length
+        "max_length": S.max_length,  # was `max_seq_length` before TRL 0.20; with packing, the row length
         # Packing: best-fit-decreasing bins of whole examples, each row <= max_length tokens; a batch is
         # flattened into one padding-free row whose position_ids restart at every example, so no compute
         # goes to padding and examples do not attend to each other (benchmarks/RESULTS.md measures it).
-        "packing": s("packing"),
+        "packing": S.packing,
         "packing_strategy": "bfd",  # whole examples; one longer than max_length is truncated
         "completion_only_loss": True,  # loss on the summary tokens only, not the prompt
         "fp16": on_cuda and P.compute_dtype == torch.float16,  # a T4 has no bf16
@@ -68,7 +78,7 @@ def make_sft_config(P: Profile, output_dir: str, **overrides: Any) -> SFTConfig:
     }
     # None means "the profile's default", as for the notebooks' parameters (MAX_STEPS = None)
     kwargs.update({k: v for k, v in overrides.items() if v is not None})
-    return SFTConfig(**kwargs)
+    return kwargs
 
 
 def prepare_for_qlora(model: torch.nn.Module, lora_config,
@@ -84,8 +94,13 @@ def prepare_for_qlora(model: torch.nn.Module, lora_config,
 
 
 def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
-                     eval_ds: Dataset, output_dir: str, **overrides: Any) -> SFTTrainer:
-    """SFTTrainer on prompt/completion rows with make_sft_config's settings, ready to train."""
+                     eval_ds: Dataset, output_dir: str, config: SFTConfig | None = None,
+                     **overrides: Any) -> SFTTrainer:
+    """SFTTrainer on prompt/completion rows, ready to train.
+
+    With `config` (e.g. parsed from the command line by scripts/train_summarizer.py) it trains with
+    that config; otherwise with make_sft_config(P, output_dir, **overrides).
+    """
     from transformers import PrinterCallback
     from trl import SFTTrainer
 
@@ -94,7 +109,9 @@ def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
         if missing:
             raise ValueError(f"{name} lacks columns {sorted(missing)}: pass "
                              "helpers.data.to_prompt_completion(dataset)")
-    config = make_sft_config(P, output_dir, **overrides)
+    if config is not None and overrides:
+        raise ValueError(f"pass either a config or overrides, not both (got overrides {sorted(overrides)})")
+    config = config or make_sft_config(P, output_dir, **overrides)
     trainer = SFTTrainer(model=model, args=config, train_dataset=train_ds, eval_dataset=eval_ds,
                          processing_class=tokenizer)
     trainer.remove_callback(PrinterCallback)  # logs go to trainer.state.log_history, not stdout
@@ -106,9 +123,10 @@ def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
 
 
 def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
-                     eval_ds: Dataset, output_dir: str, **overrides: Any) -> SFTTrainer:
+                     eval_ds: Dataset, output_dir: str, config: SFTConfig | None = None,
+                     **overrides: Any) -> SFTTrainer:
     """Fine-tune `model` on prompt/completion rows with SFTTrainer; returns the trained trainer."""
-    trainer = make_sft_trainer(P, model, tokenizer, train_ds, eval_ds, output_dir, **overrides)
+    trainer = make_sft_trainer(P, model, tokenizer, train_ds, eval_ds, output_dir, config, **overrides)
     trainer.train()
     return trainer
 

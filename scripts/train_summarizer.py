@@ -1,106 +1,113 @@
 """Notebook 04 as a script: QLoRA fine-tuning of the profile's causal LM for dialogue summarization.
 
-Same helpers, same settings (helpers/profiles.py, block "04") as the notebook. Runs unchanged on
-one device or under `torchrun --nproc_per_node N` / `accelerate launch` (DDP): the Trainer inside
-SFTTrainer splits each batch across ranks (gloo on CPU, NCCL on GPUs) and averages gradients.
-Every rank writes rank<R>.json (steps, first/last train loss, seconds) into --output-dir;
-rank 0 also saves the adapter and, with --n-test, scores it.
+Same helpers, same settings (helpers/profiles.py, notebook "04") as the notebook. Flags are parsed
+with transformers' HfArgumentParser, as trl/scripts/sft.py does: the few script arguments below,
+then every `SFTConfig` field under its own name (`--max_steps`, `--learning_rate`,
+`--per_device_train_batch_size`, `--packing false`, `--output_dir`, `--seed`, ...), whose defaults
+are the profile's (helpers.training.sft_config_kwargs), not TRL's.
+Runs unchanged on one device or under `torchrun --nproc_per_node N` / `accelerate launch` (DDP):
+the Trainer inside SFTTrainer splits each batch across ranks (gloo on CPU, NCCL on GPUs) and
+averages gradients. Every rank writes rank<R>.json (steps, first/last train loss, seconds) into
+the output dir; rank 0 also saves the adapter and, with --n_test, scores it.
 
-    python scripts/train_summarizer.py --profile smoke --max-steps 30 --output-dir runs/qlora
-    torchrun --nproc_per_node 2 scripts/train_summarizer.py --profile smoke --no-quantize ...
+    python scripts/train_summarizer.py --profile smoke --max_steps 30 --output_dir runs/qlora
+    torchrun --nproc_per_node 2 scripts/train_summarizer.py --profile smoke --no_quantize ...
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from transformers import HfArgumentParser
+from trl import SFTConfig
 
 from helpers.data import group_references, load_dialogsum, to_prompt_completion
 from helpers.metrics import rouge_scores
 from helpers.models import load_causal_lm, make_lora_config
-from helpers.profiles import quiet_logs, resolve_profile, seed_everything
+from helpers.profiles import SEED_LORA_R, quiet_logs, resolve_profile, seed_everything
 from helpers.training import (
     generate_summaries,
     prepare_for_qlora,
+    sft_config_kwargs,
     train_summarizer,
 )
 
+DEFAULT_OUTPUT_DIR = "runs/qlora"
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options; unset ones take the profile's defaults (helpers/profiles.py)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="auto", choices=["auto", "gpu", "smoke"])
-    parser.add_argument("--max-steps", type=int, default=None, help="default: the profile's")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="per device (per rank); default: the profile's")
-    parser.add_argument("--lr", type=float, default=None, help="default: the profile's")
-    parser.add_argument("--lora-r", type=int, default=32, help="LoRA rank (the seed's 32)")
-    parser.add_argument("--output-dir", default="runs/qlora")
-    parser.add_argument("--no-quantize", action="store_true",
-                        help="full-precision base + plain LoRA instead of 4-bit QLoRA, for "
-                             "machines where bitsandbytes cannot load 4-bit layers (no CPU "
-                             "backend for this platform or version); the script says when")
-    parser.add_argument("--no-packing", action="store_true",
-                        help="pad each batch to its longest row instead of packing whole examples "
-                             "into padding-free rows (to compare the two)")
-    parser.add_argument("--n-test", type=int, default=0,
-                        help="rank 0 scores this many test dialogues, each against all its references (0: skip)")
-    parser.add_argument("--seed", type=int, default=0)
-    return parser.parse_args(argv)
+
+@dataclass
+class ScriptArguments:
+    """What the script decides beyond SFTConfig (which the second parser reads)."""
+
+    profile: str = field(default="auto", metadata={"help": "auto, gpu or smoke (helpers/profiles.py)",
+                                                    "choices": ["auto", "gpu", "smoke"]})
+    quantize: bool = field(default=True, metadata={
+        "help": "load the base in 4 bits (QLoRA). --no_quantize: full-precision base + plain LoRA, for "
+                "machines where bitsandbytes cannot load 4-bit layers; the script says when"})
+    lora_r: int = field(default=SEED_LORA_R, metadata={"help": "LoRA rank (the seed's 32); alpha stays 32"})
+    n_test: int = field(default=0, metadata={
+        "help": "rank 0 scores this many test dialogues, each against all its references (0: skip)"})
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[ScriptArguments, SFTConfig]:
+    """Script arguments first (the profile decides SFTConfig's defaults), then SFTConfig's own flags."""
+    script_parser = HfArgumentParser(
+        ScriptArguments, description=__doc__.splitlines()[0],
+        epilog="Every SFTConfig argument is also a flag, under its own name (e.g. --max_steps 30, "
+               "--learning_rate 1e-3, --per_device_train_batch_size 4, --packing false, --output_dir DIR); "
+               "unset ones take the profile's values (helpers/profiles.py, notebook 04).")
+    script_args, rest = script_parser.parse_args_into_dataclasses(argv, return_remaining_strings=True)
+    profile = resolve_profile(script_args.profile, verbose=False)
+    sft_parser = HfArgumentParser(SFTConfig)
+    sft_parser.set_defaults(**sft_config_kwargs(profile, DEFAULT_OUTPUT_DIR))
+    (config,) = sft_parser.parse_args_into_dataclasses(rest)
+    return script_args, config
 
 
 def main(argv: list[str] | None = None) -> dict:
     """Load, prepare, train, save the adapter, optionally score; one JSON of results per rank."""
-    args = parse_args(argv)
+    args, config = parse_args(argv)
     quiet_logs()
     rank = int(os.environ.get("RANK", "0"))
     world = int(os.environ.get("WORLD_SIZE", "1"))
     profile = resolve_profile(args.profile, verbose=rank == 0)
-    seed_everything(args.seed)
-    out = Path(args.output_dir)
+    S = profile.settings("04")
+    seed_everything(config.seed)
+    out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
 
     ds = load_dialogsum(profile.data_source)
     try:
-        model, tokenizer = load_causal_lm(profile, quantize=None if args.no_quantize else "nf4")
+        model, tokenizer = load_causal_lm(profile, quantize="nf4" if args.quantize else None)
     except (ImportError, RuntimeError, ValueError) as err:
-        if args.no_quantize:
+        if not args.quantize:
             raise
         raise SystemExit(f"rank {rank}: bitsandbytes could not load the base in 4 bits ({err}). "
-                         "Re-run with --no-quantize to train plain LoRA on a full-precision "
+                         "Re-run with --no_quantize to train plain LoRA on a full-precision "
                          "base (same adapters, more memory).") from err
     # prompts shortened (dialogue cut at its end) so packing never cuts a summary (notebook 04, 4.6)
-    max_length = profile.setting("04", "max_length")
-    train = to_prompt_completion(ds["train"], tokenizer, max_length)
-    n_val = min(profile.setting("04", "n_val"), len(ds["validation"]))
-    val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, max_length)
-    lora_config = make_lora_config(r=args.lora_r)
-    if args.no_quantize:  # plain LoRA: no k-bit preparation needed
+    train = to_prompt_completion(ds["train"], tokenizer, config.max_length)
+    n_val = min(S.n_val, len(ds["validation"]))
+    val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, config.max_length)
+    lora_config = make_lora_config(r=args.lora_r)  # alpha stays the seed's 32 (notebook 04, 4.4)
+    if not args.quantize:  # plain LoRA: no k-bit preparation needed
         from peft import get_peft_model
 
         model.config.use_cache = False
         model = get_peft_model(model, lora_config)
     else:
         model = prepare_for_qlora(model, lora_config)
-    overrides = {"max_steps": args.max_steps, "seed": args.seed, "data_seed": args.seed}
-    if args.batch_size:
-        overrides["per_device_train_batch_size"] = args.batch_size
-    if args.lr:
-        overrides["learning_rate"] = args.lr
-    if args.no_packing:
-        overrides["packing"] = False
     started = time.perf_counter()
-    trainer = train_summarizer(profile, model, tokenizer, train, val, str(out / "trainer"),
-                               **overrides)
+    trainer = train_summarizer(profile, model, tokenizer, train, val, str(out), config)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     summary = next(h for h in reversed(trainer.state.log_history) if "train_loss" in h)
     adapters = [p.detach().float() for n, p in trainer.model.named_parameters() if "lora_" in n]
-    result = {"rank": rank, "world_size": world, "quantized": not args.no_quantize,
+    result = {"rank": rank, "world_size": world, "quantized": args.quantize,
               "steps": trainer.state.global_step, "packing": trainer.args.packing,
               "train_loss_first": losses[0] if losses else None,  # logged every logging_steps
               "train_loss_last": losses[-1] if losses else None,
@@ -115,9 +122,8 @@ def main(argv: list[str] | None = None) -> dict:
             test = group_references(ds["test"])  # one row per dialogue, all its references
             test = test.select(range(min(args.n_test, len(test))))
             preds = generate_summaries(trainer.model, tokenizer, test["dialogue"],
-                                       profile.setting("04", "max_new_tokens"),
-                                       token_budget=profile.setting("04", "gen_token_budget"),
-                                       max_prompt_tokens=profile.setting("04", "max_prompt_tokens"))
+                                       S.max_new_tokens, token_budget=S.gen_token_budget,
+                                       max_prompt_tokens=S.max_prompt_tokens)
             result["n_test"] = len(test)
             result["rougeL"] = rouge_scores(preds, test["references"])["rougeL"]
     (out / f"rank{rank}.json").write_text(json.dumps(result, indent=2))

@@ -13,7 +13,7 @@ from helpers.paths import REPO_ROOT as REPO
 
 # The command notebook 04 (section 4.10) prints; this test runs exactly it.
 DDP_EXAMPLE = ("torchrun --standalone --nproc_per_node 2 scripts/train_summarizer.py --profile smoke "
-               "--no-quantize --max-steps 3 --output-dir runs/ddp")
+               "--no_quantize --max_steps 3 --output_dir runs/ddp")
 
 
 def test_notebook_shows_the_tested_command() -> None:

@@ -57,33 +57,34 @@ def minilm_classifier():
 
 
 def qlora_04(r: int = 32) -> TrainingPlan:
-    return TrainingPlan(f"04 QLoRA r={r}", PHI2, NB04["batch_size"], NB04["max_length"], "qlora", FP16, r)
+    return TrainingPlan(f"04 QLoRA r={r}", PHI2, NB04.per_device_train_batch_size, NB04.max_length, "qlora", FP16, r)
 
 
 def generation_04() -> GenerationPlan:
-    return GenerationPlan("04 generation", PHI2, NB04["max_new_tokens"], NB04["max_prompt_tokens"],
-                          token_budget=NB04["gen_token_budget"], dtype=FP16, lora_params=LORA_32)
+    return GenerationPlan("04 generation", PHI2, NB04.max_new_tokens, NB04.max_prompt_tokens,
+                          token_budget=NB04.gen_token_budget, dtype=FP16, lora_params=LORA_32)
 
 
 def notebook_gpu_plans() -> dict[str, list]:
     """Each notebook's gpu plans as the notebooks run them (fp16 compute on a T4)."""
     return {
         # 01: Phi-2 in NF4 (rest fp16, no k-bit preparation) continues three short prompts one at a time
-        "01": [GenerationPlan("01 Phi-2 continuation", PHI2, SETTINGS["01"]["gpu"]["max_new_tokens"], 32,
+        "01": [GenerationPlan("01 Phi-2 continuation", PHI2, SETTINGS["01"]["gpu"].max_new_tokens, 32,
                               batch_size=1, dtype=FP16)],
         # 03: MiniLM fully fine-tuned; Phi-2 NF4 classifier, LoRA + the `score` head, k-bit prepared
         # with checkpointing (notebook 03's prepare_model_for_kbit_training(..., True))
-        "03": [TrainingPlan("03 MiniLM full", minilm_classifier(), NB03["batch_size"], NB03["max_length"],
+        "03": [TrainingPlan("03 MiniLM full", minilm_classifier(), NB03.per_device_train_batch_size, NB03.max_length,
                             "full", FP16, gradient_checkpointing=False),
-               TrainingPlan("03 Phi-2 classifier", phi2_classifier(), NB03["decoder_batch_size"],
-                            NB03["max_length"], "qlora", FP16, NB03["lora_r"],
+               TrainingPlan("03 Phi-2 classifier", phi2_classifier(), NB03.decoder_per_device_train_batch_size,
+                            NB03.max_length, "qlora", FP16, NB03.lora_r,
                             extra_trainable=PHI2_SHAPE["hidden_size"] * 3)],
         # what notebook 04 checks: QLoRA training, generation, and (after the trained model is freed) the
         # merge check's generation on the fp16 base
-        "04": [*summarization_plans(T4_PROFILE, PHI2, 32, LORA_32), merge_check_plan(T4_PROFILE, PHI2, LORA_32)],
+        "04": [*summarization_plans(T4_PROFILE, PHI2, NB04.lora_r, LORA_32),
+               merge_check_plan(T4_PROFILE, PHI2, LORA_32)],
         # 05 retrains with notebook 04's settings (rank 32 and the candidate rank) and generates likewise
-        "05": [*summarization_plans(T4_PROFILE, PHI2, 32, LORA_32),
-               summarization_plans(T4_PROFILE, PHI2, NB05["iter_lora_r"])[0]],
+        "05": [*summarization_plans(T4_PROFILE, PHI2, NB04.lora_r, LORA_32),
+               summarization_plans(T4_PROFILE, PHI2, NB05.iter_lora_r)[0]],
     }
 
 

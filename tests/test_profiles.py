@@ -1,5 +1,7 @@
 """Profiles resolve to the right device and defaults, and refuse what cannot work."""
 
+import dataclasses
+
 import pytest
 import torch
 
@@ -52,7 +54,7 @@ def test_source_is_separate_from_scale(monkeypatch) -> None:
     assert (p.name, p.device, p.source, p.data_source) == ("smoke", "cpu", "hub", "hub")
     assert p.model_id("causal_lm") == "microsoft/phi-2"
     assert p.model_id("encoder") == "sentence-transformers/all-MiniLM-L6-v2"
-    assert p.setting("04", "max_steps") == profiles.SETTINGS["04"]["smoke"]["max_steps"]
+    assert p.settings("04").max_steps == profiles.SETTINGS["04"]["smoke"].max_steps
     assert resolve_profile("smoke", verbose=False, source="local").model_id("causal_lm") == "tiny-phi"
     monkeypatch.setenv(profiles.SOURCE_ENV, "s3")
     with pytest.raises(ValueError, match="'hub' or 'local'"):
@@ -73,10 +75,18 @@ def test_unknown_profile_is_rejected(bad: str) -> None:
 
 def test_settings_and_overrides() -> None:
     p = Profile(name="smoke", reason="test", device="cpu", compute_dtype=torch.float32)
-    assert p.setting("04", "max_steps") == profiles.SETTINGS["04"]["smoke"]["max_steps"]
-    assert p.setting("04", "max_steps", override=7) == 7
+    S = p.settings("04")
+    assert isinstance(S, profiles.SummarizationSettings) and S == profiles.SETTINGS["04"]["smoke"]
+    assert S.lora_r == S.lora_alpha == profiles.SEED_LORA_R == 32  # the seed's rank, written once
+    changed = p.settings("04", max_steps=7, learning_rate=None)  # None keeps the profile's value
+    assert (changed.max_steps, changed.learning_rate) == (7, S.learning_rate)
+    assert profiles.SETTINGS["04"]["smoke"].max_steps != 7  # replace() made a copy
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        S.max_steps = 7
+    with pytest.raises(TypeError, match="its settings: .*'max_steps'"):
+        p.settings("04", lr=1e-3)  # the old short name: the library's is learning_rate
     with pytest.raises(KeyError, match="known"):
-        p.setting("04", "no_such_setting")
+        p.settings("06")
     with pytest.raises(KeyError, match="unknown model kind"):
         p.model_id("vision")
 
@@ -84,7 +94,22 @@ def test_settings_and_overrides() -> None:
 def test_every_notebook_has_both_profiles_with_the_same_keys() -> None:
     for notebook, per_profile in profiles.SETTINGS.items():
         assert set(per_profile) == set(profiles.PROFILES), notebook
-        assert set(per_profile["gpu"]) == set(per_profile["smoke"]), notebook
+        assert type(per_profile["gpu"]) is type(per_profile["smoke"]), notebook
+        assert dataclasses.is_dataclass(per_profile["gpu"]), notebook
+
+
+def test_settings_use_the_libraries_names() -> None:
+    """Fields that end up in TrainingArguments / SFTConfig carry those classes' own names."""
+    from trl import SFTConfig
+
+    library = {f.name for f in dataclasses.fields(SFTConfig)}
+    short = {"lr", "batch_size", "grad_accum", "epochs", "patience", "steps"}
+    for notebook, per_profile in profiles.SETTINGS.items():
+        names = {f.name for f in dataclasses.fields(per_profile["smoke"])}
+        assert not names & short, (notebook, names & short)
+    summarization = {f.name for f in dataclasses.fields(profiles.SummarizationSettings)}
+    ours = {"n_val", "n_check", "gen_token_budget", "max_prompt_tokens", "max_new_tokens", "lora_r", "lora_alpha"}
+    assert summarization - ours <= library, summarization - ours - library
 
 
 def test_seed_everything_repeats_random_draws() -> None:

@@ -25,9 +25,9 @@ def _cell(marker: str) -> str:
 
 
 def _run_sft_config_cell(P, seed: int = 0) -> dict:
-    s = lambda name: P.setting("04", name)  # noqa: E731
-    scope = {"P": P, "S": s, "torch": torch, "MAX_STEPS": s("max_steps"), "BATCH_SIZE": s("batch_size"),
-             "GRAD_ACCUM": s("grad_accum"), "SEED": seed, "print": lambda *a, **k: None}
+    S = P.settings("04")
+    scope = {"P": P, "S": S, "torch": torch, "MAX_STEPS": S.max_steps, "BATCH_SIZE": S.per_device_train_batch_size,
+             "GRAD_ACCUM": S.gradient_accumulation_steps, "SEED": seed, "print": lambda *a, **k: None}
     exec(_cell("args = SFTConfig("), scope)  # noqa: S102 - the notebook's own cell
     return scope
 
@@ -61,7 +61,7 @@ def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
 
     lora_src = _cell("lora_config = LoraConfig(")
     lora_src = lora_src[lora_src.index("lora_config = LoraConfig("):lora_src.index("\n)\n") + 3]
-    scope = {"LORA_R": 32}
+    scope = {"LORA_R": 32, "S": resolve_profile("smoke").settings("04")}
     exec("from peft import LoraConfig\n" + lora_src, scope)  # noqa: S102
     assert scope["lora_config"] == make_lora_config(r=32)
     bnb_src = _cell("bnb_config = BitsAndBytesConfig(")

@@ -68,8 +68,8 @@ def pc_rows(n: int = 16) -> Dataset:
 
 def test_sft_config_takes_the_profile_settings_and_overrides(tmp_path) -> None:
     config = make_sft_config(SMOKE, str(tmp_path))
-    assert config.max_steps == SMOKE.setting("04", "max_steps")
-    assert config.learning_rate == SMOKE.setting("04", "lr")
+    assert config.max_steps == SMOKE.settings("04").max_steps
+    assert config.learning_rate == SMOKE.settings("04").learning_rate
     assert config.eval_strategy == "steps" and config.completion_only_loss is True
     assert not config.fp16 and not config.bf16 and not getattr(config, CHECKPOINTING)
     assert config.report_to == [] and config.disable_tqdm
