@@ -65,11 +65,11 @@ MB = 2**20
 # ----------------------------------------------------------------------------------------------
 def load_examples(tokenizer: Any, max_length: int, split: str = "train") -> list[dict[str, list[int]]]:
     """Tokenized prompt/completion rows of the shipped DialogSum look-alike (labels -100 on the prompt)."""
-    from helpers import data
+    from helpers import data, formatting
 
-    ds = data.to_prompt_completion(data.load_dialogsum("local")[split])
+    ds = formatting.to_prompt_completion(data.load_dialogsum("local")[split])
     pairs = list(zip(ds["prompt"], ds["completion"]))
-    return [data.tokenize_prompt_completion(p, c, tokenizer, max_length) for p, c in pairs]
+    return [formatting.tokenize_prompt_completion(p, c, tokenizer, max_length) for p, c in pairs]
 
 
 def make_batches(examples: list[dict], mode: str, batch_size: int, max_length: int, pad_id: int,
@@ -459,7 +459,8 @@ def summarize(paths: list[str]) -> dict[str, Any]:
 
 def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
     """Notebook 04's own CUDA path (load_causal_lm nf4 -> prepare_for_qlora -> SFTTrainer) in fp16 and bf16."""
-    from helpers.data import load_dialogsum, to_prompt_completion
+    from helpers.data import load_dialogsum
+    from helpers.formatting import to_prompt_completion
     from helpers.models import load_causal_lm
     from helpers.profiles import Profile
     from helpers.training import prepare_for_qlora, train_summarizer

@@ -108,7 +108,7 @@ def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
         missing = {"prompt", "completion"} - set(ds.column_names)
         if missing:
             raise ValueError(f"{name} lacks columns {sorted(missing)}: pass "
-                             "helpers.data.to_prompt_completion(dataset)")
+                             "helpers.formatting.to_prompt_completion(dataset)")
     if config is not None and overrides:
         raise ValueError(f"pass either a config or overrides, not both (got overrides {sorted(overrides)})")
     config = config or make_sft_config(P, output_dir, **overrides)
@@ -159,7 +159,7 @@ def packing_stats(trainer: SFTTrainer, examples: Dataset | int) -> dict[str, flo
              "examples_cut": sum(n >= max_length and last != eos for row in rows for n, last in row),
              "completion_tokens_packed": learned}
     if not isinstance(examples, int):
-        from .data import completion_lengths
+        from .formatting import completion_lengths
 
         expected = sum(completion_lengths(examples, trainer.processing_class))
         stats |= {"completion_tokens_expected": expected, "completion_tokens_lost": expected - learned}
@@ -231,10 +231,10 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
     token_budget: rows x (longest prompt + max_new_tokens) per batch (helpers.memory.generation_batches);
     batch_size caps the rows (without a budget: fixed-size batches, 16 if neither is given).
     max_prompt_tokens: longer prompts lose dialogue tokens from the end, "Summary:" kept
-    (helpers.data.truncate_prompt_ids); default: the model's positions minus max_new_tokens.
+    (helpers.formatting.truncate_prompt_ids); default: the model's positions minus max_new_tokens.
     dtype: the dtype to generate in (inference_dtype); default: the 4-bit layers' compute dtype.
     """
-    from .data import format_summary_prompt, truncate_prompt_ids
+    from .formatting import format_summary_prompt, truncate_prompt_ids
     from .memory import generation_batches
 
     if isinstance(dialogues, str) or not isinstance(dialogues, Sequence):

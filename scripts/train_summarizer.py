@@ -26,7 +26,9 @@ import torch
 from transformers import HfArgumentParser
 from trl import SFTConfig
 
-from helpers.data import group_references, load_dialogsum, to_prompt_completion
+from helpers.cleaning import group_references
+from helpers.data import load_dialogsum
+from helpers.formatting import to_prompt_completion
 from helpers.metrics import rouge_scores
 from helpers.models import load_causal_lm, make_lora_config
 from helpers.profiles import SEED_LORA_R, quiet_logs, resolve_profile, seed_everything

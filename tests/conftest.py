@@ -146,7 +146,8 @@ def shipped_baselines() -> dict:
     """Lead and retrieval on the shipped test split, recomputed here with helpers.baselines and the
     course's ROUGE (best over each dialogue's references): what notebooks 04 and 05 must report."""
     from helpers.baselines import LEAD_TURNS, lead_baseline, retrieval_baseline
-    from helpers.data import group_references, load_dialogsum
+    from helpers.cleaning import group_references
+    from helpers.data import load_dialogsum
     from helpers.metrics import rouge_scores, unsupported_details
 
     ds = load_dialogsum()

@@ -11,7 +11,9 @@ from datasets import ClassLabel, Dataset, DatasetDict
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
+from helpers import cleaning as C
 from helpers import data as D
+from helpers import formatting as F
 
 GOOD_DIALOGUE = {"id": "a", "dialogue": "#Person1#: Hi.\n#Person2#: Hello.", "summary": "They greet.",
                  "topic": "greeting"}
@@ -33,7 +35,7 @@ def make_dir(tmp_path: Path, name: str, rows_by_split: dict[str, list]) -> Path:
 def test_constants() -> None:
     assert D.DATA_DIR == Path(__file__).resolve().parent.parent / "data"
     assert D.SENTIMENT_LABELS == ["negative", "neutral", "positive"]
-    assert D.format_summary_prompt("X") == "Summarize the following conversation:\nX\nSummary:"
+    assert F.format_summary_prompt("X") == "Summarize the following conversation:\nX\nSummary:"
     assert (D.DIALOGSUM_HUB_ID, D.SENTIMENT_HUB_ID) == ("knkarthick/dialogsum",
                                                         "cardiffnlp/tweet_eval")
 
@@ -159,18 +161,18 @@ def test_load_sentiment_hub(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- prompt-completion format ------------------------------------------------------------
 def test_to_prompt_completion() -> None:
     ds = Dataset.from_list([GOOD_DIALOGUE])
-    pc = D.to_prompt_completion(ds)
+    pc = F.to_prompt_completion(ds)
     assert pc.column_names == ["id", "prompt", "completion"]
-    assert pc[0]["prompt"] == D.format_summary_prompt(GOOD_DIALOGUE["dialogue"])
+    assert pc[0]["prompt"] == F.format_summary_prompt(GOOD_DIALOGUE["dialogue"])
     assert pc[0]["completion"] == " They greet."
     with pytest.raises(ValueError, match="both tokenizer and max_length"):
-        D.to_prompt_completion(ds, max_length=64)
+        F.to_prompt_completion(ds, max_length=64)
 
 
 # --- tokenization ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def tokenizer() -> PreTrainedTokenizerFast:
-    corpus = [D.format_summary_prompt("#Person1#: hi there friend\n#Person2#: hello"),
+    corpus = [F.format_summary_prompt("#Person1#: hi there friend\n#Person2#: hello"),
               "they greet each other . one two three four five six seven eight nine ten"]
     tok = Tokenizer(models.WordLevel(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
@@ -181,8 +183,8 @@ def tokenizer() -> PreTrainedTokenizerFast:
 
 
 def test_tokenize_masks_prompt_and_appends_eos(tokenizer) -> None:
-    prompt = D.format_summary_prompt("#Person1#: hi there\n#Person2#: hello")
-    out = D.tokenize_prompt_completion(prompt, " they greet", tokenizer, max_length=64)
+    prompt = F.format_summary_prompt("#Person1#: hi there\n#Person2#: hello")
+    out = F.tokenize_prompt_completion(prompt, " they greet", tokenizer, max_length=64)
     n_prompt = len(tokenizer(prompt, add_special_tokens=False)["input_ids"])
     target = tokenizer(" they greet", add_special_tokens=False)["input_ids"]
     assert out["input_ids"][n_prompt:] == [*target, tokenizer.eos_token_id]
@@ -191,9 +193,9 @@ def test_tokenize_masks_prompt_and_appends_eos(tokenizer) -> None:
 
 
 def test_tokenize_truncates_dialogue_keeps_cue_and_completion(tokenizer) -> None:
-    prompt = D.format_summary_prompt("#Person1#: " + "hi there friend " * 30)
+    prompt = F.format_summary_prompt("#Person1#: " + "hi there friend " * 30)
     completion = " they greet each other"
-    out = D.tokenize_prompt_completion(prompt, completion, tokenizer, max_length=20)
+    out = F.tokenize_prompt_completion(prompt, completion, tokenizer, max_length=20)
     assert len(out["input_ids"]) == 20
     text = tokenizer.decode(out["input_ids"])
     assert text.startswith("Summarize") and "Summary : they greet each other" in text
@@ -202,59 +204,59 @@ def test_tokenize_truncates_dialogue_keeps_cue_and_completion(tokenizer) -> None
 
 def test_tokenize_max_length_too_small(tokenizer) -> None:
     with pytest.raises(ValueError, match="max_length=4 is too small"):
-        D.tokenize_prompt_completion(D.format_summary_prompt("hi"), " one two three four",
+        F.tokenize_prompt_completion(F.format_summary_prompt("hi"), " one two three four",
                                      tokenizer, max_length=4)
 
 
 def test_to_prompt_completion_fits_long_prompts(tokenizer, capsys) -> None:
     long = {**GOOD_DIALOGUE, "id": "long", "dialogue": "#Person1#: " + "hi there friend " * 30,
             "summary": "they greet each other"}
-    pc = D.to_prompt_completion(Dataset.from_list([GOOD_DIALOGUE, long]), tokenizer, max_length=24)
+    pc = F.to_prompt_completion(Dataset.from_list([GOOD_DIALOGUE, long]), tokenizer, max_length=24)
     assert "1 of 2 prompts shortened" in capsys.readouterr().out
-    assert pc[0]["prompt"] == D.format_summary_prompt(GOOD_DIALOGUE["dialogue"])  # short: untouched
+    assert pc[0]["prompt"] == F.format_summary_prompt(GOOD_DIALOGUE["dialogue"])  # short: untouched
     prompt, completion = pc[1]["prompt"], pc[1]["completion"]
     assert prompt.startswith("Summarize the following conversation:\n#Person1#: hi")
     assert prompt.endswith("\nSummary:") and completion == " they greet each other"
-    assert D.sft_length(prompt, completion, tokenizer) == 24  # as full as max_length allows
+    assert F.sft_length(prompt, completion, tokenizer) == 24  # as full as max_length allows
     # the same rule as tokenize_prompt_completion: the same tokens, as text
-    ids = D.tokenize_prompt_completion(D.format_summary_prompt(long["dialogue"]), completion, tokenizer, 24)
+    ids = F.tokenize_prompt_completion(F.format_summary_prompt(long["dialogue"]), completion, tokenizer, 24)
     assert tokenizer(prompt + completion + tokenizer.eos_token)["input_ids"] == ids["input_ids"]
 
 
 def test_fit_prompt_refuses_a_completion_that_cannot_fit(tokenizer) -> None:
     with pytest.raises(ValueError, match="max_length=4 is too small"):
-        D.fit_prompt(D.format_summary_prompt("hi"), " one two three four", tokenizer, max_length=4)
+        F.fit_prompt(F.format_summary_prompt("hi"), " one two three four", tokenizer, max_length=4)
 
 
 def test_completion_lengths_count_like_trl(tokenizer) -> None:
-    pc = Dataset.from_dict({"prompt": [D.format_summary_prompt("#Person1#: hi")],
+    pc = Dataset.from_dict({"prompt": [F.format_summary_prompt("#Person1#: hi")],
                             "completion": [" they greet"]})
-    assert D.completion_lengths(pc, tokenizer) == [3]  # "they", "greet", EOS
+    assert F.completion_lengths(pc, tokenizer) == [3]  # "they", "greet", EOS
 
 
 # --- cleaning ----------------------------------------------------------------------------
 def test_normalize_text_unicode_whitespace_and_lines() -> None:
     raw = "#Person1#:\u00a0Hi  there\t!\r\n\n  #Person2#: ｈｅｌ\u200bｌｏ \n"
-    assert D.normalize_text(raw) == "#Person1#: Hi there !\n#Person2#: hello"
-    assert D.normalize_text("   ") == ""
+    assert C.normalize_text(raw) == "#Person1#: Hi there !\n#Person2#: hello"
+    assert C.normalize_text("   ") == ""
 
 
 def test_near_duplicate_key_ignores_case_punctuation_spacing() -> None:
-    assert D.near_duplicate_key("The food was GREAT!") == D.near_duplicate_key("the food  was great")
-    assert D.near_duplicate_key("#Person1#: Hi.") == "#person1# hi"
-    assert D.near_duplicate_key("not good") != D.near_duplicate_key("good")
+    assert C.near_duplicate_key("The food was GREAT!") == C.near_duplicate_key("the food  was great")
+    assert C.near_duplicate_key("#Person1#: Hi.") == "#person1# hi"
+    assert C.near_duplicate_key("not good") != C.near_duplicate_key("good")
 
 
 def test_normalize_rows_counts_changed_and_keeps_non_strings() -> None:
     rows = [{"text": "a  b", "label": 1}, {"text": "c", "label": 2}, {"text": None, "label": 0}]
-    out, changed = D.normalize_rows(rows, ["text"])
+    out, changed = C.normalize_rows(rows, ["text"])
     assert changed == 1 and out[0] == {"text": "a b", "label": 1} and out[2]["text"] is None
     assert rows[0]["text"] == "a  b"  # input untouched
 
 
 def test_drop_duplicates_exact_and_near() -> None:
     rows = [{"text": "Good food."}, {"text": "Good food."}, {"text": "good FOOD"}, {"text": "Bad."}]
-    kept, counts = D.drop_duplicates(rows, "text")
+    kept, counts = C.drop_duplicates(rows, "text")
     assert kept == [rows[0], rows[3]]
     assert counts == {"exact duplicate": 1, "near duplicate": 1}
 
@@ -262,21 +264,21 @@ def test_drop_duplicates_exact_and_near() -> None:
 def test_drop_duplicates_with_a_reference_column_keeps_new_references() -> None:
     rows = [{"d": "Hi.", "s": "one"}, {"d": "Hi.", "s": "two"}, {"d": "Hi.", "s": "one"},
             {"d": "hi", "s": "ONE!"}, {"d": "hi", "s": "three"}]
-    kept, counts = D.drop_duplicates(rows, "d", reference="s")
+    kept, counts = C.drop_duplicates(rows, "d", reference="s")
     assert kept == [rows[0], rows[1], rows[4]]
     assert counts == {"exact duplicate": 1, "near duplicate": 1}
 
 
 def test_drop_length_outliers() -> None:
     rows = [{"t": "one"}, {"t": "one two three"}, {"t": " ".join(["w"] * 10)}]
-    kept, counts = D.drop_length_outliers(rows, {"t": (2, 5)})
+    kept, counts = C.drop_length_outliers(rows, {"t": (2, 5)})
     assert kept == [rows[1]] and counts == {"too short": 1, "too long": 1}
 
 
 def test_drop_leakage_test_wins_and_counts_per_split() -> None:
     splits = {"train": [{"d": "A"}, {"d": "b!"}, {"d": "c"}], "validation": [{"d": "B"}],
               "test": [{"d": "a"}]}
-    out, counts = D.drop_leakage(splits, "d")
+    out, counts = C.drop_leakage(splits, "d")
     assert out["train"] == [{"d": "c"}] and out["test"] == [{"d": "a"}]
     assert out["validation"] == [{"d": "B"}] and counts == {"test": 0, "validation": 0, "train": 2}
     assert list(out) == ["train", "validation", "test"]
@@ -284,7 +286,7 @@ def test_drop_leakage_test_wins_and_counts_per_split() -> None:
 
 def test_drop_leakage_unknown_split() -> None:
     with pytest.raises(ValueError, match="dev"):
-        D.drop_leakage({"dev": []}, "d")
+        C.drop_leakage({"dev": []}, "d")
 
 
 def _dialog(i: int, **kw) -> dict:
@@ -305,7 +307,7 @@ def test_prepare_dialogsum_catches_every_injected_row() -> None:
     ]
     raw = {"train": good[:5] + bad, "validation": [_dialog(20)],
            "test": [_dialog(5), {**_dialog(21), "dialogue": "a\u00a0 " + _dialog(21)["dialogue"]}]}
-    ds, report = D.prepare_dialogsum(raw)
+    ds, report = C.prepare_dialogsum(raw)
     train = report["train"]
     assert train["rows in"] == 11 and train["missing or empty"] == 2
     assert train["exact duplicate"] == 1 and train["near duplicate"] == 1
@@ -320,7 +322,7 @@ def test_prepare_dialogsum_catches_every_injected_row() -> None:
 def test_prepare_dialogsum_removes_leaked_dialogue_from_train() -> None:
     raw = {"train": [_dialog(1), _dialog(2)], "validation": [_dialog(3)],
            "test": [{**_dialog(2), "id": "t"}]}
-    ds, report = D.prepare_dialogsum(raw)
+    ds, report = C.prepare_dialogsum(raw)
     assert ds["train"]["id"] == ["r1"] and report["train"]["leak (in an earlier split)"] == 1
 
 
@@ -329,7 +331,7 @@ def test_prepare_sentiment_names_or_ids_and_bad_labels() -> None:
                      {"text": "Meh.", "label": "meh"}, {"text": "ok", "label": None},
                      {"text": " ".join(["long"] * 300), "label": 1}],
            "validation": [{"text": "Fine.", "label": 1}], "test": [{"text": "Bad.", "label": 0}]}
-    ds, report = D.prepare_sentiment(raw)
+    ds, report = C.prepare_sentiment(raw)
     assert ds["train"]["label"] == [2, 0] and report["train"]["missing or empty"] == 2
     assert report["train"]["too long"] == 1
     assert ds["train"].features["label"].names == D.SENTIMENT_LABELS
@@ -337,7 +339,7 @@ def test_prepare_sentiment_names_or_ids_and_bad_labels() -> None:
 
 def test_prepare_accepts_a_datasetdict() -> None:
     dd = DatasetDict({s: Dataset.from_list([_dialog(i)]) for i, s in enumerate(D.SPLITS)})
-    ds, _ = D.prepare_dialogsum(dd)
+    ds, _ = C.prepare_dialogsum(dd)
     assert {s: len(d) for s, d in ds.items()} == {"train": 1, "validation": 1, "test": 1}
 
 
@@ -350,25 +352,25 @@ def _senti(n_per_class: dict[int, int]) -> Dataset:
 
 def test_label_shares_and_stratified_split() -> None:
     ds = _senti({0: 35, 1: 27, 2: 38})
-    assert D.label_shares(ds) == {"negative": 0.35, "neutral": 0.27, "positive": 0.38}
-    split = D.stratified_split(ds, test_size=0.2, seed=0)
+    assert C.label_shares(ds) == {"negative": 0.35, "neutral": 0.27, "positive": 0.38}
+    split = C.stratified_split(ds, test_size=0.2, seed=0)
     assert len(split["test"]) == 20
     for part in split.values():
-        for share, want in zip(D.label_shares(part).values(), (0.35, 0.27, 0.38)):
+        for share, want in zip(C.label_shares(part).values(), (0.35, 0.27, 0.38)):
             assert abs(share - want) < 0.03
-    again = D.stratified_split(ds, test_size=0.2, seed=0)
+    again = C.stratified_split(ds, test_size=0.2, seed=0)
     assert again["test"]["text"] == split["test"]["text"]  # fixed seed, same split
 
 
 def test_stratified_split_needs_labels_or_strings() -> None:
     with pytest.raises(TypeError, match="ClassLabel or strings"):
-        D.stratified_split(Dataset.from_dict({"text": ["a", "b"], "score": [0.1, 0.2]}), 0.5, 0, "score")
+        C.stratified_split(Dataset.from_dict({"text": ["a", "b"], "score": [0.1, 0.2]}), 0.5, 0, "score")
 
 
 def test_stratified_split_on_a_string_column_keeps_its_shares(capsys) -> None:
     topics = ["bank"] * 40 + ["gym"] * 40 + ["library"] * 20
     ds = Dataset.from_dict({"text": [f"t{i}" for i in range(100)], "topic": topics})
-    split = D.stratified_split(ds, test_size=0.2, seed=0, column="topic")
+    split = C.stratified_split(ds, test_size=0.2, seed=0, column="topic")
     assert sorted(split["test"]["topic"]) == ["bank"] * 8 + ["gym"] * 8 + ["library"] * 4
     assert split["test"].column_names == ["text", "topic"]  # no helper column left behind
     assert capsys.readouterr().out == ""  # nothing lumped, nothing said
@@ -377,23 +379,23 @@ def test_stratified_split_on_a_string_column_keeps_its_shares(capsys) -> None:
 def test_stratified_split_classlabel_unchanged_when_nothing_is_lumped() -> None:
     ds = _senti({0: 35, 1: 27, 2: 38})
     direct = ds.train_test_split(test_size=0.2, seed=0, stratify_by_column="label")
-    assert D.stratified_split(ds, 0.2, 0)["test"]["text"] == direct["test"]["text"]
+    assert C.stratified_split(ds, 0.2, 0)["test"]["text"] == direct["test"]["text"]
 
 
 def test_token_lengths_and_percentile_rank(tokenizer) -> None:
-    assert D.token_lengths(["hi there", "hello"], tokenizer) == [2, 1]
-    assert D.percentile_rank([1, 2, 3, 4], 3) == 75.0
+    assert F.token_lengths(["hi there", "hello"], tokenizer) == [2, 1]
+    assert F.percentile_rank([1, 2, 3, 4], 3) == 75.0
     with pytest.raises(ValueError, match="empty"):
-        D.percentile_rank([], 3)
+        F.percentile_rank([], 3)
 
 
 # --- chat format, tokenized set ----------------------------------------------------------
 def test_to_messages_and_simple_template(tokenizer) -> None:
-    msgs = D.to_messages("#Person1#: hi", "they greet")
+    msgs = F.to_messages("#Person1#: hi", "they greet")
     assert [m["role"] for m in msgs] == ["user", "assistant"]
     assert msgs[0]["content"] == "Summarize the following conversation:\n#Person1#: hi"
-    assert len(D.to_messages("x")) == 1
-    tokenizer.chat_template = D.SIMPLE_CHAT_TEMPLATE
+    assert len(F.to_messages("x")) == 1
+    tokenizer.chat_template = F.SIMPLE_CHAT_TEMPLATE
     text = tokenizer.apply_chat_template(msgs, tokenize=False)
     assert text == ("<|user|>\nSummarize the following conversation:\n#Person1#: hi\n"
                     "<|assistant|>\nthey greet<|endoftext|>\n")
@@ -404,39 +406,39 @@ def test_to_messages_and_simple_template(tokenizer) -> None:
 def test_tokenize_dialogsum(tokenizer) -> None:
     ds = Dataset.from_list([{**GOOD_DIALOGUE, "dialogue": "#Person1#: hi there\n#Person2#: hello",
                              "summary": "they greet"}])
-    out = D.tokenize_dialogsum(ds, tokenizer, max_length=64)
+    out = F.tokenize_dialogsum(ds, tokenizer, max_length=64)
     assert out.column_names == ["input_ids", "attention_mask", "labels"]
     assert out[0]["labels"][-1] == tokenizer.eos_token_id and out[0]["labels"][0] == -100
 
 
 # --- padding versus packing --------------------------------------------------------------
 def test_pad_fractions() -> None:
-    assert D.pad_fraction_padded([2, 4, 4, 4], batch_size=2) == pytest.approx(2 / 16)
-    assert D.pad_fraction_padded([2, 4], batch_size=2, max_length=8) == pytest.approx(10 / 16)
-    assert D.pad_fraction_padded([10], batch_size=1, max_length=8) == 0  # truncated to 8
-    assert D.pack_lengths([3, 5, 2, 6], block_size=8) == [[3, 2], [1, 0]]
-    assert D.pad_fraction_packed([3, 5, 2, 6], block_size=8) == 0
-    assert D.pad_fraction_packed([5, 5], block_size=8) == pytest.approx(6 / 16)
+    assert F.pad_fraction_padded([2, 4, 4, 4], batch_size=2) == pytest.approx(2 / 16)
+    assert F.pad_fraction_padded([2, 4], batch_size=2, max_length=8) == pytest.approx(10 / 16)
+    assert F.pad_fraction_padded([10], batch_size=1, max_length=8) == 0  # truncated to 8
+    assert F.pack_lengths([3, 5, 2, 6], block_size=8) == [[3, 2], [1, 0]]
+    assert F.pad_fraction_packed([3, 5, 2, 6], block_size=8) == 0
+    assert F.pad_fraction_packed([5, 5], block_size=8) == pytest.approx(6 / 16)
 
 
 def test_pad_fraction_bad_input() -> None:
     with pytest.raises(ValueError, match="block_size=4"):
-        D.pack_lengths([3, 9], 4)
+        F.pack_lengths([3, 9], 4)
     with pytest.raises(ValueError, match="at least one"):
-        D.pad_fraction_padded([], 2)
+        F.pad_fraction_padded([], 2)
 
 
 # --- augmentation ------------------------------------------------------------------------
 def test_swap_speakers_and_check() -> None:
-    assert D.swap_speakers("#Person1# asks #Person2#.") == "#Person2# asks #Person1#."
+    assert C.swap_speakers("#Person1# asks #Person2#.") == "#Person2# asks #Person1#."
     rows = Dataset.from_list([{"id": "a", "dialogue": "#Person1#: Hi.\n#Person2#: Yo.",
                                "summary": "#Person1# greets #Person2#.", "topic": "t"}])
-    aug = D.augment_speaker_swap(rows)
+    aug = C.augment_speaker_swap(rows)
     assert aug[0]["id"] == "a_swap" and aug[0]["dialogue"] == "#Person2#: Hi.\n#Person1#: Yo."
-    assert set(D.check_speaker_swap(rows, aug).values()) == {0}
-    with_refs = D.augment_speaker_swap(rows.add_column("references", [["#Person1# greets.", "#Person2# waves."]]))
+    assert set(C.check_speaker_swap(rows, aug).values()) == {0}
+    with_refs = C.augment_speaker_swap(rows.add_column("references", [["#Person1# greets.", "#Person2# waves."]]))
     assert with_refs[0]["references"] == ["#Person2# greets.", "#Person1# waves."]
     naive = rows.map(lambda r: {"summary": r["summary"].replace("#Person1#", "#Person2#")})
-    assert D.check_speaker_swap(rows, naive)["tag counts not swapped"] >= 1
+    assert C.check_speaker_swap(rows, naive)["tag counts not swapped"] >= 1
     with pytest.raises(ValueError):
-        D.check_speaker_swap(rows, aug.select([]))
+        C.check_speaker_swap(rows, aug.select([]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data import near_duplicate_key
+from helpers.cleaning import near_duplicate_key
 from helpers.metrics import unsupported_details
 from helpers.paths import DATA_DIR as DATA
 

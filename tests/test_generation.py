@@ -13,12 +13,7 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, PhiForCausalLM
 
-from helpers.data import (
-    _last_line_ids,
-    format_summary_prompt,
-    tokenize_prompt_completion,
-    truncate_prompt_ids,
-)
+from helpers.formatting import _last_line_ids, format_summary_prompt, tokenize_prompt_completion, truncate_prompt_ids
 from helpers.memory import kv_cache_bytes
 from helpers.models import keep_cpu_4bit_trainable, make_bnb_config, phi_config, train_tokenizer
 from helpers.training import four_bit_compute_dtype, generate_summaries, inference_dtype

@@ -14,7 +14,8 @@ import pytest
 import torch
 from datasets import Dataset
 
-from helpers.data import DATA_DIR, format_summary_prompt, read_jsonl, to_prompt_completion
+from helpers.data import DATA_DIR, read_jsonl
+from helpers.formatting import format_summary_prompt, to_prompt_completion
 from helpers.models import TINY_PHI, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import make_sft_config, packing_stats

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 from datasets import ClassLabel, Dataset
 
+from helpers import cleaning as C
 from helpers import data as D
 from helpers.metrics import rouge_per_example, slice_scores
 
@@ -42,7 +43,7 @@ def shipped():
 
 # --- group_references ------------------------------------------------------------------------
 def test_group_references_dialogsum_test_split(capsys) -> None:
-    grouped = D.group_references(Dataset.from_list(dialogsum_test_rows()))
+    grouped = C.group_references(Dataset.from_list(dialogsum_test_rows()))
     assert "1500 rows -> 500 dialogues, 500 with more than one reference" in capsys.readouterr().out
     assert len(grouped) == N_DIALOGUES
     assert grouped.column_names == ["id", "dialogue", "summary", "topic", "references", "topics"]
@@ -59,7 +60,7 @@ def test_group_references_ignores_spacing_and_keeps_distinct_references_in_order
             {"id": "test_0_2", "dialogue": "#Person1#:  Hi there. ", "summary": "A", "topic": "t"},
             {"id": "test_0_3", "dialogue": "#Person1#: Hi there.", "summary": "B", "topic": "u"},
             {"id": "test_1_1", "dialogue": "#Person1#: Bye.", "summary": "C", "topic": "v"}]
-    grouped = D.group_references(Dataset.from_list(rows))
+    grouped = C.group_references(Dataset.from_list(rows))
     assert grouped["id"] == ["test_0", "test_1"]
     assert grouped["references"] == [["B", "A"], ["C"]] and grouped["topics"] == [["t", "u"], ["v"]]
     assert "4 rows -> 2 dialogues, 1 with more than one reference" in capsys.readouterr().out
@@ -67,7 +68,7 @@ def test_group_references_ignores_spacing_and_keeps_distinct_references_in_order
 
 def test_group_references_keeps_shipped_data_as_it_was(shipped, capsys) -> None:
     test = shipped["test"]
-    grouped = D.group_references(test)
+    grouped = C.group_references(test)
     assert "150 rows -> 150 dialogues, 0 with more than one reference" in capsys.readouterr().out
     assert grouped["id"] == test["id"] and grouped["summary"] == test["summary"]
     assert grouped["references"] == [[s] for s in test["summary"]]
@@ -75,20 +76,20 @@ def test_group_references_keeps_shipped_data_as_it_was(shipped, capsys) -> None:
 
 
 def test_dialogue_id_strips_only_a_reference_suffix() -> None:
-    assert D.dialogue_id("test_12_3") == "test_12"
-    assert [D.dialogue_id(i) for i in ("test_0012", "train_5", "a", "x_swap")] == [
+    assert C.dialogue_id("test_12_3") == "test_12"
+    assert [C.dialogue_id(i) for i in ("test_0012", "train_5", "a", "x_swap")] == [
         "test_0012", "train_5", "a", "x_swap"]
 
 
 def test_group_references_bad_input() -> None:
     with pytest.raises(ValueError, match="'summary'"):
-        D.group_references(Dataset.from_dict({"id": ["a"], "dialogue": ["x"]}))
+        C.group_references(Dataset.from_dict({"id": ["a"], "dialogue": ["x"]}))
     with pytest.raises(ValueError, match="empty"):
-        D.group_references(Dataset.from_dict({"id": [], "dialogue": [], "summary": []}))
+        C.group_references(Dataset.from_dict({"id": [], "dialogue": [], "summary": []}))
 
 
 def test_multi_reference_rouge_on_grouped_rows() -> None:
-    grouped = D.group_references(Dataset.from_list(dialogsum_test_rows(3)))
+    grouped = C.group_references(Dataset.from_list(dialogsum_test_rows(3)))
     preds = ["#Person2# asks about order 0, version 2.", "order", "#Person2# asks about order 2, version 3."]
     per = rouge_per_example(preds, grouped["references"], use_stemmer=False)
     assert per["rougeL"][0] == per["rougeL"][2] == pytest.approx(1.0)  # matches its 2nd / 3rd reference
@@ -111,7 +112,7 @@ def dialogsum_splits() -> dict[str, list[dict]]:
 
 
 def test_prepare_dialogsum_groups_references_and_still_catches_duplicates_and_leaks() -> None:
-    ds, report = D.prepare_dialogsum(dialogsum_splits())
+    ds, report = C.prepare_dialogsum(dialogsum_splits())
     assert report["test"]["rows in"] == 61 and report["test"]["exact duplicate"] == 1
     assert report["test"]["references grouped"] == 40 and report["test"]["rows out"] == 20
     assert report["train"]["exact duplicate"] == 1 and report["train"]["references grouped"] == 0
@@ -126,7 +127,7 @@ def test_prepare_dialogsum_groups_references_and_still_catches_duplicates_and_le
 
 
 def test_prepare_dialogsum_shipped_report_numbers_unchanged(shipped) -> None:
-    clean, report = D.prepare_dialogsum(shipped)
+    clean, report = C.prepare_dialogsum(shipped)
     sizes = {"train": 1500, "validation": 150, "test": 150}
     for split, n in sizes.items():
         assert report[split] == {"rows in": n, "missing or empty": 0, "normalized": 0, "exact duplicate": 0,
@@ -137,18 +138,18 @@ def test_prepare_dialogsum_shipped_report_numbers_unchanged(shipped) -> None:
 
 # --- topics: slices and strata -------------------------------------------------------------
 def test_topic_groups_lumps_rare_topics_into_a_few_groups() -> None:
-    groups = D.topic_groups(near_unique_topics(), min_size=10)
+    groups = C.topic_groups(near_unique_topics(), min_size=10)
     assert Counter(groups) == {"shopping": 20, "job interview": 20, "travel": 20, "other (440 topics)": 440}
-    assert D.topic_groups(["a", "a", "b"], min_size=1) == ["a", "a", "b"]
+    assert C.topic_groups(["a", "a", "b"], min_size=1) == ["a", "a", "b"]
     with pytest.raises(ValueError, match="min_size"):
-        D.topic_groups(["a"], min_size=0)
+        C.topic_groups(["a"], min_size=0)
     with pytest.raises(TypeError, match="list of topics"):
-        D.topic_groups("a", min_size=1)
+        C.topic_groups("a", min_size=1)
 
 
 def test_topic_groups_keep_the_shipped_topics(shipped) -> None:
     topics = shipped["test"]["topic"]
-    assert D.topic_groups(topics, min_size=5) == list(topics)  # 9 or 10 dialogues per topic
+    assert C.topic_groups(topics, min_size=5) == list(topics)  # 9 or 10 dialogues per topic
 
 
 def test_slice_scores_on_near_unique_topics_gives_a_few_slices() -> None:
@@ -156,7 +157,7 @@ def test_slice_scores_on_near_unique_topics_gives_a_few_slices() -> None:
     scores = [0.2 if t == "travel" else 0.5 for t in topics]
     raw = slice_scores(scores, topics, n_resamples=10)
     assert len(raw) == 443  # one slice per topic: mostly single dialogues, nothing to learn from
-    rows = slice_scores(scores, D.topic_groups(topics, min_size=10), n_resamples=10)
+    rows = slice_scores(scores, C.topic_groups(topics, min_size=10), n_resamples=10)
     assert (rows[0]["group"], rows[0]["n"]) == ("travel", 20)  # worst first
     assert sorted(r["group"] for r in rows[1:]) == ["job interview", "other (440 topics)", "shopping"]
 
@@ -164,7 +165,7 @@ def test_slice_scores_on_near_unique_topics_gives_a_few_slices() -> None:
 def test_stratified_split_by_near_unique_topics_does_not_raise(capsys) -> None:
     topics = near_unique_topics()
     ds = Dataset.from_dict({"id": [f"train_{i}" for i in range(N_DIALOGUES)], "topic": topics})
-    split = D.stratified_split(ds, test_size=0.1, seed=0, column="topic")
+    split = C.stratified_split(ds, test_size=0.1, seed=0, column="topic")
     assert "440 values of 'topic' with fewer than 10 rows each" in capsys.readouterr().out
     assert len(split["test"]) == 50 and split["test"].column_names == ["id", "topic"]
     counts = Counter(split["test"]["topic"])
@@ -173,12 +174,12 @@ def test_stratified_split_by_near_unique_topics_does_not_raise(capsys) -> None:
     # notebook 02's exercise: the same after turning topic into a ClassLabel
     as_label = ds.class_encode_column("topic")
     assert isinstance(as_label.features["topic"], ClassLabel)
-    assert len(D.stratified_split(as_label, test_size=0.1, seed=0, column="topic")["test"]) == 50
+    assert len(C.stratified_split(as_label, test_size=0.1, seed=0, column="topic")["test"]) == 50
 
 
 def test_stratified_split_by_shipped_topics_keeps_every_topic(shipped, capsys) -> None:
     train = shipped["train"]
-    split = D.stratified_split(train, test_size=0.1, seed=0, column="topic")
+    split = C.stratified_split(train, test_size=0.1, seed=0, column="topic")
     assert capsys.readouterr().out == ""  # every topic has 90+ dialogues: nothing lumped
     full, part = Counter(train["topic"]), Counter(split["test"]["topic"])
     assert set(part) == set(full) and all(abs(part[t] - full[t] / 10) < 1 for t in full)
@@ -187,4 +188,4 @@ def test_stratified_split_by_shipped_topics_keeps_every_topic(shipped, capsys) -
 def test_stratified_split_lone_rare_row_is_a_clear_error() -> None:
     ds = Dataset.from_dict({"topic": ["a"] * 10 + ["b"] * 10 + ["c"]})
     with pytest.raises(ValueError, match="rarer than min_size=10"):
-        D.stratified_split(ds, test_size=0.1, seed=0, column="topic")
+        C.stratified_split(ds, test_size=0.1, seed=0, column="topic")

@@ -57,7 +57,7 @@ def tiny_model(tokenizer):
 
 
 def pc_rows(n: int = 16) -> Dataset:
-    """Prompt/completion rows like helpers.data.to_prompt_completion makes."""
+    """Prompt/completion rows like helpers.formatting.to_prompt_completion makes."""
     pairs = [(SENTENCES[0], " #Person1# and #Person2# greet each other."),
              (SENTENCES[1], " #Person1# asks #Person2# the way to the station.")]
     rows = [pairs[i % 2] for i in range(n)]
