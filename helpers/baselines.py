@@ -12,29 +12,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .text import check_texts
+
 # Picked on the shipped validation split (tests/test_baselines.py checks that it is the best): the
 # first 5 turns with their speaker tags score the best ROUGE-L there, since summaries name the
 # speakers as #Person1# / #Person2# too.
 LEAD_TURNS = 5
 
 
-def _check_dialogues(name: str, dialogues: Sequence[str]) -> list[str]:
-    """The dialogues as a list of strings; TypeError/ValueError on a bare string, non-strings or none."""
-    if isinstance(dialogues, str) or not isinstance(dialogues, Sequence):
-        raise TypeError(f"{name} must be a list of strings, one per dialogue, not {type(dialogues).__name__}")
-    dialogues = list(dialogues)
-    bad = [i for i, d in enumerate(dialogues) if not isinstance(d, str)]
-    if bad:
-        raise TypeError(f"{name}[{bad[0]}] is a {type(dialogues[bad[0]]).__name__}, not a string")
-    if not dialogues:
-        raise ValueError(f"{name} is empty; pass at least one dialogue")
-    return dialogues
-
-
 def lead_baseline(dialogues: Sequence[str], n_turns: int = LEAD_TURNS,
                   keep_speakers: bool = True) -> list[str]:
     """The first n_turns turns of each dialogue as its 'summary' (speaker tags such as #Person1#: kept or stripped)."""
-    dialogues = _check_dialogues("dialogues", dialogues)
+    dialogues = check_texts("dialogues", dialogues, "dialogue")
     if isinstance(n_turns, bool) or not isinstance(n_turns, int) or n_turns < 1:
         raise ValueError(f"n_turns must be an int >= 1, got {n_turns!r}")
     out = []
@@ -52,9 +41,9 @@ def retrieval_baseline(train_dialogues: Sequence[str], train_summaries: Sequence
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import linear_kernel
 
-    train_dialogues = _check_dialogues("train_dialogues", train_dialogues)
-    train_summaries = _check_dialogues("train_summaries", train_summaries)
-    dialogues = _check_dialogues("dialogues", dialogues)
+    train_dialogues = check_texts("train_dialogues", train_dialogues, "dialogue")
+    train_summaries = check_texts("train_summaries", train_summaries, "summary")
+    dialogues = check_texts("dialogues", dialogues, "dialogue")
     if len(train_dialogues) != len(train_summaries):
         raise ValueError(f"Got {len(train_dialogues)} training dialogues and {len(train_summaries)} summaries; "
                          "pass one summary per training dialogue, in the same order")

@@ -16,9 +16,7 @@ from datasets import Dataset
 
 from .models import count_parameters, make_lora_config
 from .profiles import show_progress
-
-# Old name of models.count_parameters; notebook 03 still imports it (remove once it is re-executed).
-count_trainable = count_parameters
+from .text import check_texts
 
 STRATEGIES = ("frozen", "full", "lora", "random_init")
 
@@ -214,27 +212,14 @@ def save_classifier(model: torch.nn.Module, tokenizer, out_dir: str | Path) -> P
 TFIDF_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
 
-def _check_texts(name: str, texts) -> list[str]:
-    """`texts` as a list of strings; TypeError on a bare string or non-strings, ValueError if empty."""
-    if isinstance(texts, str):
-        raise TypeError(f"{name} must be a list of texts, not one string")
-    texts = list(texts)
-    if not texts:
-        raise ValueError(f"{name} is empty")
-    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-    if bad:
-        raise TypeError(f"{name}[{bad[0]}] is a {type(texts[bad[0]]).__name__}, not a string")
-    return texts
-
-
 def tfidf_baseline(train_texts: list[str], train_labels: list, eval_texts: list[str], C: float = 1.0,
                    ngram_range: tuple[int, int] = (1, 2)) -> list:
     """Predicted labels for `eval_texts` from TF-IDF word n-grams + logistic regression fitted on train only."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    train_texts = _check_texts("train_texts", train_texts)
-    eval_texts = _check_texts("eval_texts", eval_texts)
+    train_texts = check_texts("train_texts", train_texts)
+    eval_texts = check_texts("eval_texts", eval_texts)
     train_labels = list(train_labels)
     if len(train_labels) != len(train_texts):
         raise ValueError(f"got {len(train_texts)} train texts and {len(train_labels)} labels; pass one label per text")
@@ -256,7 +241,7 @@ def tune_tfidf_c(train_texts: list[str], train_labels: list, val_texts: list[str
     if not grid:
         raise ValueError("grid is empty; pass at least one C")
     val_labels = list(val_labels)
-    if len(val_labels) != len(_check_texts("val_texts", val_texts)):
+    if len(val_labels) != len(check_texts("val_texts", val_texts)):
         raise ValueError(f"got {len(val_texts)} validation texts and {len(val_labels)} labels")
     scores = {float(c): float(f1_score(val_labels, tfidf_baseline(train_texts, train_labels, val_texts, c, ngram_range),
                                        average="macro", zero_division=0))

@@ -16,6 +16,8 @@ import evaluate
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
+from .text import check_texts
+
 METRIC_DIR: Path = Path(__file__).resolve().parent / "metric_modules"
 
 _BOOTSTRAP_CHUNK = 256  # resamples drawn at once; bounds memory to 256 x n indices
@@ -46,11 +48,13 @@ def _cached_metric(name: str) -> evaluate.EvaluationModule:
 References = Sequence[str] | Sequence[Sequence[str]]  # one reference per example, or a list each
 
 
-def _check_texts(predictions: Sequence[str], references: References) -> list[str] | list[list[str]]:
+def _check_references(predictions: Sequence[str], references: References) -> list[str] | list[list[str]]:
     """The references as strings, or all as lists when any example has several; ValueError on bad input."""
     for arg, value in (("predictions", predictions), ("references", references)):
         if isinstance(value, str):
             raise TypeError(f"{arg} must be a list of strings, one per example, not one string")
+    if len(predictions) and len(predictions) == len(references):
+        check_texts("predictions", predictions)
     if len(predictions) != len(references):
         raise ValueError(
             f"Got {len(predictions)} predictions and {len(references)} references; "
@@ -75,7 +79,7 @@ def rouge_scores(
     predictions: list[str], references: References, use_stemmer: bool = True
 ) -> dict[str, float]:
     """Mean ROUGE-1/2/L/Lsum F-measures; with several references per example, the best one counts."""
-    refs = _check_texts(predictions, references)
+    refs = _check_references(predictions, references)
     result = _cached_metric("rouge").compute(
         predictions=list(predictions), references=refs, use_stemmer=use_stemmer
     )
@@ -86,7 +90,7 @@ def rouge_per_example(
     predictions: list[str], references: References, use_stemmer: bool = True
 ) -> dict[str, list[float]]:
     """ROUGE-1/2/L/Lsum F-measures per example (max over its references), input for bootstrap_ci."""
-    refs = _check_texts(predictions, references)
+    refs = _check_references(predictions, references)
     result = _cached_metric("rouge").compute(
         predictions=list(predictions),
         references=refs,

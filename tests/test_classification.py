@@ -186,7 +186,7 @@ def test_tfidf_baseline_learns_words_from_train_only() -> None:
 
 
 def test_tfidf_baseline_bad_input() -> None:
-    with pytest.raises(TypeError, match="list of texts"):
+    with pytest.raises(TypeError, match="list of strings"):
         tfidf_baseline("great food", ["positive"], ["x"])
     with pytest.raises(ValueError, match="one label per text"):
         tfidf_baseline(TF_TRAIN, TF_LABELS[:-1], ["x"])
