@@ -8,12 +8,13 @@ STAMP := $(VENV)/.setup-done
 PROFILE ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: setup course test unit notebooks bench offline-models constraints colab-links clean help
+.PHONY: setup course test unit notebooks bench offline-models constraints colab-links drift clean help
 help:
 	@echo "make course   run every notebook in order into outputs/ (PROFILE=auto|gpu|smoke)"
 	@echo "make test     unit tests, papermill runs of every notebook (smoke, and the hub path offline)"
 	@echo "make colab-links REPO=https://github.com/<owner>/<name> REF=<tag>   point Colab at a fork or release"
 	@echo "make setup    create $(VENV) and install everything (done by the two above)"
+	@echo "make drift    API-drift tests against the newest library releases requirements.txt allows (throwaway venv)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -56,6 +57,19 @@ constraints: setup
 # The repository and ref that every notebook's setup cell clones and every badge opens (one setting).
 colab-links: setup
 	$(PY) scripts/colab_links.py $(if $(REPO),--repo $(REPO)) $(if $(REF),--ref $(REF))
+
+# API drift against the newest releases requirements.txt allows (what a fresh `pip install` would get,
+# unlike Colab's exact pins): a throwaway venv, the drift and compat tests with deprecations as errors.
+DRIFT_VENV ?= $(or $(TMPDIR),/tmp)/llm-course-drift-venv
+drift:
+	rm -rf $(DRIFT_VENV) && python3 -m venv $(DRIFT_VENV)
+	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DRIFT_VENV)/bin/python -m pip install -q torch==2.13.0
+	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade -r requirements.txt -r requirements-dev.txt
+	$(DRIFT_VENV)/bin/python -m pip install -q --no-deps -e .
+	@$(DRIFT_VENV)/bin/python -c "from helpers.profiles import package_versions; print('newest allowed:', package_versions())"
+	$(DRIFT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_api_drift.py tests/test_compat.py
+	rm -rf $(DRIFT_VENV)
 
 clean:
 	rm -rf outputs .pytest_cache
