@@ -79,13 +79,13 @@ def training_memory(frozen_weight_bytes: float, trainable: float,
 
 
 def method_memory(split: ParamSplit, compute: str = "fp16",
-                  kbit_prepared: bool = False) -> dict[str, dict[str, float]]:
+                  kbit_prepared: bool = True) -> dict[str, dict[str, float]]:
     """Bytes per method, gradients included, labelled for memory_table: method_states' weights and
     AdamW states plus an fp32 gradient per trainable parameter.
 
-    kbit_prepared=False counts QLoRA's non-Linear weights (embeddings, lm_head, norms) in `compute`,
-    as notebook 04's committed table does; the measured figure (method_states' default, True)
-    counts them in fp32, as prepare_model_for_kbit_training leaves them (~20% more for Phi-2).
+    kbit_prepared=True (the default, what the benchmark measured) counts QLoRA's unquantized weights
+    (embeddings, lm_head, norms) in fp32, as prepare_model_for_kbit_training leaves them; False
+    counts them in `compute`, ~19% less than measured for Phi-2's weights + AdamW states.
     """
     labels = {"full": "full fine-tuning (fp32 + AdamW)", "lora": f"LoRA ({compute} base)",
               "qlora": "QLoRA (NF4 base)"}
@@ -98,14 +98,15 @@ def method_memory(split: ParamSplit, compute: str = "fp16",
     return table
 
 
-def memory_table(model: torch.nn.Module, r: int, target_modules: list[str], compute: str = "fp16"):
-    """A pandas table (GiB) of weights/gradients/optimizer/total per fine-tuning method."""
+def memory_table(model: torch.nn.Module, r: int, target_modules: list[str], compute: str = "fp16",
+                 kbit_prepared: bool = True):
+    """A pandas table (GiB) of weights/gradients/optimizer/total per fine-tuning method (see method_memory)."""
     import pandas as pd
 
     split = split_parameters(model, r, target_modules)
     rows = {
         method: {k: round(v / GIB, 3) for k, v in parts.items()}
-        for method, parts in method_memory(split, compute).items()
+        for method, parts in method_memory(split, compute, kbit_prepared).items()
     }
     for method, parts in rows.items():
         trainable = split.total if method.startswith("full") else split.lora
