@@ -73,8 +73,8 @@ class ClassificationSettings:
     learning_rate: float  # full fine-tuning's
     lora_learning_rate: float  # adapters and heads start from scratch: larger steps
     head_learning_rate: float
-    random_init_learning_rate: float  # tuned for the randomly initialised encoder (notebook 03, 3.6)
-    random_init_epochs: int  # its own budget: from scratch it needs more passes
+    random_init_learning_rates: tuple[float, ...]  # random init's own rate: picked on validation (3.5)
+    random_init_epochs: int  # random init's own budget (a maximum): from scratch it needs more passes
     max_length: int
     train_size: int  # rows of the shuffled train split every strategy sees
     early_stopping_patience: int  # evaluations without a better validation macro-F1 before stopping
@@ -136,13 +136,13 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # --- 03 sentiment classification heads
     "03": {
         "gpu": ClassificationSettings(
-            num_train_epochs=3, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
-            head_learning_rate=2e-3, random_init_learning_rate=5e-4, random_init_epochs=3, max_length=128,
+            num_train_epochs=4, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
+            head_learning_rate=2e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=128,
             train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
             decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
         "smoke": ClassificationSettings(
-            num_train_epochs=2, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
-            head_learning_rate=3e-3, random_init_learning_rate=1e-4, random_init_epochs=2, max_length=64,
+            num_train_epochs=6, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
+            head_learning_rate=3e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=8, max_length=64,
             train_size=1000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
             decoder_quantize=None, decoder_learning_rate=2e-3, decoder_per_device_train_batch_size=32),
     },
