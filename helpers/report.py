@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,18 @@ def load_results(notebook: str, directory: Path | None = None) -> dict[str, Any]
     return json.loads(path.read_text())
 
 
+_STARTED: dict[str, float] = {}
+
+
 def reset(notebook: str) -> None:
-    """Forget earlier results of `notebook` (called at the top of each notebook)."""
+    """Forget earlier results of `notebook` and start its clock (called at the top of each notebook)."""
     results_path(notebook).unlink(missing_ok=True)
+    _STARTED[notebook] = time.perf_counter()
+
+
+def run_time(notebook: str) -> str:
+    """How long this run of `notebook` has taken since reset(), as a sentence a notebook prints."""
+    if notebook not in _STARTED:
+        raise RuntimeError(f"call report.reset({notebook!r}) at the top of the notebook first")
+    seconds = time.perf_counter() - _STARTED[notebook]
+    return f"{notebook}: this run took {seconds / 60:.1f} min ({seconds:.0f} s) from the setup cell on"

@@ -53,3 +53,12 @@ def test_one_repository_root_for_helpers_scripts_and_benchmarks() -> None:
     assert report.REPO_ROOT is paths.REPO_ROOT and bench.REPO_ROOT is paths.REPO_ROOT
     assert nbtools.NOTEBOOK_DIR is paths.NOTEBOOK_DIR
     assert measured.RESULTS_JSON == paths.REPO_ROOT / "benchmarks" / "results.json"
+
+
+def test_run_time_counts_from_reset(monkeypatch) -> None:
+    with pytest.raises(RuntimeError, match="reset"):
+        report.run_time("98_never_reset")
+    clock = iter([100.0, 190.0])
+    monkeypatch.setattr(report.time, "perf_counter", lambda: next(clock))
+    report.reset("97_demo")
+    assert report.run_time("97_demo") == "97_demo: this run took 1.5 min (90 s) from the setup cell on"
