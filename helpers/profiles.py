@@ -136,7 +136,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # --- 03 sentiment classification heads
     "03": {
         "gpu": ClassificationSettings(
-            num_train_epochs=4, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
+            num_train_epochs=3, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
             head_learning_rate=2e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=128,
             train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
             decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
