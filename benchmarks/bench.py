@@ -216,13 +216,28 @@ class Run:
     attn_implementation: str = ""
 
 
-def measure(model, batches: list[dict], method: str, gc_on: bool, batching: str, dtype: torch.dtype,
-            device: str, warmup: int, baseline_mb: float, label: str = "") -> tuple[Run, float]:
+@dataclass(frozen=True)
+class Measurement:
+    """What one measured training run is: method, checkpointing, batching, dtype, device, warm-up."""
+
+    method: str  # "full", "lora" or "qlora"
+    gc_on: bool  # activation (gradient) checkpointing
+    batching: str  # "padded" or "packed"
+    dtype: torch.dtype  # compute dtype (autocast on CUDA)
+    device: str
+    warmup: int  # untimed first steps
+    baseline_mb: float  # memory before the model was built, subtracted from every reading
+    label: str = ""  # e.g. "seed" for the seed recipe's run
+
+
+def measure(model, batches: list[dict], m: Measurement) -> tuple[Run, float]:
     """Train on `batches` (warm-up, then timed steps); returns the Run and the MB after step 1.
 
     The MB after step 1 is taken after optimizer.step() and zero_grad(set_to_none=True), before
     the next forward: weights + optimizer states, no gradients or activations.
     """
+    method, gc_on, batching, dtype, device = m.method, m.gc_on, m.batching, m.dtype, m.device
+    warmup, baseline_mb, label = m.warmup, m.baseline_mb, m.label
     set_checkpointing(model, gc_on, {"use_reentrant": False} if gc_on else None)  # as make_sft_config
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
@@ -352,8 +367,8 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
                       [(g, b) for g in s.grad_ckpt for b in s.batchings])
             for j, (gc_on, batching) in enumerate(combos):
                 try:
-                    run, after1 = measure(model, batches[batching], method, gc_on, batching, mdtype, s.device,
-                                          s.warmup, baseline, label="seed" if is_seed else "")
+                    run, after1 = measure(model, batches[batching], Measurement(
+                        method, gc_on, batching, mdtype, s.device, s.warmup, baseline, "seed" if is_seed else ""))
                 except torch.OutOfMemoryError as err:
                     log(f"  OOM: {method} gc={gc_on} {batching}: {str(err)[:80]}")
                     release_memory(s.device)
