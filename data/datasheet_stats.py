@@ -11,6 +11,7 @@ import json
 import random
 import re
 import statistics
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +19,17 @@ DATA = Path(__file__).resolve().parent
 SPLITS = ("train", "validation", "test")
 LABELS = ("negative", "neutral", "positive")
 CONTRAST = re.compile(r", but |\. However, |^(Although|Even though|While) |, (although|even though) ")
+# The constructions of the sentiment set, as data/README.md names them (regular expressions on the text)
+CONSTRUCTIONS = {
+    "but / however": re.compile(r", but |\. However, "),
+    "concessive": re.compile(r"(^|\. )(Although|Even though|While) |, (although|even though) "),
+    "negated": re.compile(r"\b(not(?! only)|never|nothing|nobody)\b|\b(?!can't wait)\w+n't\b", re.IGNORECASE),
+    "interjection": re.compile(r"^(Great|Oh great|Wonderful|Oh wonderful|Fantastic|Brilliant|Perfect|Lovely|Just "
+                               r"perfect|Marvellous|Oh brilliant|Superb)[,:.!] |^(Just what I needed|Love how|"
+                               r"I just love it when) "),
+    "question": re.compile(r"\?"),
+}
+WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")  # a word type: lower-case letters, inner ' or - kept
 
 
 def read(name: str, split: str) -> list[dict]:
@@ -55,6 +67,65 @@ def sentiment_table() -> str:
         shares = " | ".join(f"{counts[lab]} ({100 * counts[lab] / len(rows):.0f}%)" for lab in LABELS)
         lines.append(f"| {split} | {len(rows)} | {shares} | {spread([len(r['text'].split()) for r in rows])} |")
     return "\n".join(lines)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text (WORD)."""
+    return WORD.findall(text.lower())
+
+
+def sentiment_vocabulary() -> str:
+    """Distinct lower-cased word types, over all splits and per split."""
+    per = {split: {w for r in read("sentiment", split) for w in words(r["text"])} for split in SPLITS}
+    total = set().union(*per.values())
+    return (f"distinct words: {len(total)} over all splits (train {len(per['train'])}, "
+            f"validation {len(per['validation'])}, test {len(per['test'])})")
+
+
+def label_noise() -> dict[str, int]:
+    """Rows per split whose text was built for another label (regenerated with the generator's seed)."""
+    sys.path.insert(0, str(DATA))
+    try:
+        from make_data import SEED
+        from make_sentiment import make_sentiment_with_truth
+    finally:
+        sys.path.remove(str(DATA))
+    rows = make_sentiment_with_truth(random.Random(SEED + 1))
+    return {split: sum(r["label"] != r["built_for"] for r in rows[split]) for split in SPLITS}
+
+
+def construction_table() -> str:
+    """Share of each construction, and of flipped labels, per split of the sentiment set."""
+    noise = label_noise()
+    lines = ["| split | " + " | ".join(CONSTRUCTIONS) + " | flipped labels (noise) |",
+             "|---" * (len(CONSTRUCTIONS) + 2) + "|"]
+    for split in SPLITS:
+        rows = read("sentiment", split)
+        cells = []
+        for pattern in CONSTRUCTIONS.values():
+            k = sum(bool(pattern.search(r["text"])) for r in rows)
+            cells.append(f"{k} ({100 * k / len(rows):.0f}%)")
+        cells.append(f"{noise[split]} ({100 * noise[split] / len(rows):.1f}%)")
+        lines.append(f"| {split} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def tfidf_reference() -> str:
+    """notebook 03's TF-IDF baseline: C tuned on validation (helpers.classification), scored on test."""
+    sys.path.insert(0, str(DATA.parent))
+    try:
+        from sklearn.metrics import f1_score
+
+        from helpers.classification import tfidf_baseline, tune_tfidf_c
+    finally:
+        sys.path.remove(str(DATA.parent))
+    train, val, test = (read("sentiment", split) for split in SPLITS)
+    text = lambda rows: [r["text"] for r in rows]  # noqa: E731 (a one-line accessor)
+    label = lambda rows: [r["label"] for r in rows]  # noqa: E731
+    c, val_f1 = tune_tfidf_c(text(train), label(train), text(val), label(val))
+    pred = tfidf_baseline(text(train), label(train), text(test), C=c)
+    return (f"TF-IDF + logistic regression (word 1-2-grams, all 2000 train rows, C={c:g} tuned on validation): "
+            f"validation macro-F1 {val_f1[c]:.3f}, test macro-F1 {f1_score(label(test), pred, average='macro'):.3f}")
 
 
 def first_turns(dialogue: str, k: int) -> str:
@@ -113,7 +184,8 @@ def contrast_and_bag_of_words() -> str:
 
 def main() -> None:
     """Print every datasheet number."""
-    print(dialogsum_table(), sentiment_table(), reference_points(), contrast_and_bag_of_words(), sep="\n\n")
+    print(dialogsum_table(), sentiment_table(), reference_points(), contrast_and_bag_of_words(),
+          sentiment_vocabulary(), construction_table(), tfidf_reference(), sep="\n\n")
 
 
 if __name__ == "__main__":

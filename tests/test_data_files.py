@@ -114,10 +114,118 @@ def test_datasheet_states_what_the_stats_script_computes() -> None:
     finally:
         sys.path.remove(str(DATA))
     sheet = (DATA / "README.md").read_text(encoding="utf-8")
-    for block in (stats.dialogsum_table(), stats.sentiment_table(), stats.reference_points()):
+    for block in (stats.dialogsum_table(), stats.sentiment_table(), stats.reference_points(),
+                  stats.sentiment_vocabulary(), stats.construction_table(), stats.tfidf_reference()):
         assert block in sheet, f"data/README.md is out of date; expected:\n{block}"
     line = stats.contrast_and_bag_of_words()  # "contrasts: N of M (P%); ... unigrams U, ... bigrams B"
     n, total, pct, uni, bi = re.search(r"(\d+) of (\d+) \((\d+)%\).* unigrams ([\d.]+), .* bigrams ([\d.]+)",
                                        line).groups()
     assert f"{pct}% of the train items are contrasts ({n} of {total})" in sheet
     assert f"macro-F1 {uni} with unigrams and {bi} with" in " ".join(sheet.split())
+
+
+# --- the sentiment set's difficulty (issue 13): see data/README.md, "sentiment/" -----------------
+def _sentiment_module():
+    """data/make_sentiment.py (its phrase banks and the generator that knows which labels it flipped)."""
+    sys.path.insert(0, str(DATA))
+    try:
+        import make_data
+        import make_sentiment
+    finally:
+        sys.path.remove(str(DATA))
+    return make_sentiment, make_data.SEED
+
+
+def _stats():
+    sys.path.insert(0, str(DATA))
+    try:
+        import datasheet_stats
+    finally:
+        sys.path.remove(str(DATA))
+    return datasheet_stats
+
+
+def test_sentiment_vocabulary_has_at_least_2000_words() -> None:
+    """Lower-cased word types over all splits (the datasheet's definition): a real vocabulary, not ~600 words."""
+    words = {w for split in SPLITS for r in read("sentiment", split) for w in _stats().words(r["text"])}
+    assert len(words) >= 2000, f"only {len(words)} distinct words"
+
+
+def test_sentiment_label_noise_is_the_stated_rate_in_every_split() -> None:
+    """The generator flips NOISE_RATE of each split's labels (3-5%), the same count per row in every split,
+    and the datasheet states the rate; regenerating gives the shipped rows."""
+    import random
+
+    ms, seed = _sentiment_module()
+    assert 0.03 <= ms.NOISE_RATE <= 0.05
+    truth = ms.make_sentiment_with_truth(random.Random(seed + 1))
+    rates = {}
+    for split in SPLITS:
+        shipped = read("sentiment", split)
+        assert [{"text": r["text"], "label": r["label"]} for r in truth[split]] == shipped
+        rates[split] = sum(r["label"] != r["built_for"] for r in truth[split]) / len(shipped)
+        assert 0.03 <= rates[split] <= 0.05, (split, rates[split])
+    assert len({round(r, 3) for r in rates.values()}) == 1, rates
+    sheet = " ".join((DATA / "README.md").read_text(encoding="utf-8").split())
+    assert f"{ms.NOISE_RATE:.0%} of the rows of every split" in sheet
+
+
+@pytest.mark.parametrize("construction,least", [("but / however", 0.08), ("concessive", 0.025),
+                                                ("negated", 0.06), ("interjection", 0.015), ("question", 0.03)])
+def test_sentiment_constructions_in_every_split(construction: str, least: float) -> None:
+    """Contrast, concession, negation, irony-style interjections and questions appear in every split."""
+    pattern = _stats().CONSTRUCTIONS[construction]
+    for split in SPLITS:
+        rows = read("sentiment", split)
+        share = sum(bool(pattern.search(r["text"])) for r in rows) / len(rows)
+        assert share >= least, (split, construction, share)
+
+
+def test_sentiment_irony_is_negative_and_sincere_interjections_positive() -> None:
+    """'Great, another two-hour wait.' is negative; an interjection before a good event is positive: both occur."""
+    pattern = _stats().CONSTRUCTIONS["interjection"]
+    rows = [r for split in SPLITS for r in read("sentiment", split) if pattern.search(r["text"])]
+    labels = Counter(r["label"] for r in rows)
+    assert labels["negative"] >= 50 and labels["positive"] >= 30, labels
+    assert labels["neutral"] <= 0.1 * len(rows), labels  # only label noise
+
+
+def _plain_pairs(ms) -> tuple[set[str], set[str], re.Pattern]:
+    neg = set(ms.NEG_ADJ) | {w for d in ms.DOMAINS.values() for a in d["aspects"] for w in ms._aspect(a)[3]}
+    pos = set(ms.POS_ADJ) | {w for d in ms.DOMAINS.values() for a in d["aspects"] for w in ms._aspect(a)[2]}
+    # "[lead-in, ]the A was [intensifier/hedge ]ADJ and the B were [intensifier/hedge ]ADJ[, hedge]."
+    pair = re.compile(r"^(?:[^,]+, )?[Tt]he ([\w' -]+?) (?:was|were|is|are) (?:[\w-]+ ){0,2}?([\w-]+) and the "
+                      r"([\w' -]+?) (?:was|were|is|are) (?:[\w-]+ ){0,2}?([\w-]+)(?:, [\w' ]+)?[.!]$")
+    return neg - pos, pos - neg, pair
+
+
+def test_plain_negatives_like_the_room_was_dirty_are_negative() -> None:
+    """'The room was dirty and the staff were rude.': such plain pairs of negative words exist in every split
+    and are labelled negative (all but label noise), so a good model must call them negative."""
+    ms, _ = _sentiment_module()
+    neg, pos, pair = _plain_pairs(ms)
+    for split in SPLITS:
+        found = [(r["label"], m) for r in read("sentiment", split) if (m := pair.match(r["text"]))]
+        negatives = [lab for lab, m in found if m.group(2) in neg and m.group(4) in neg]
+        positives = [lab for lab, m in found if m.group(2) in pos and m.group(4) in pos]
+        assert len(negatives) >= (20 if split == "train" else 1), (split, len(negatives))
+        assert len(positives) >= (20 if split == "train" else 1), (split, len(positives))
+        assert negatives.count("negative") >= 0.85 * len(negatives), (split, Counter(negatives))
+        assert positives.count("positive") >= 0.85 * len(positives), (split, Counter(positives))
+
+
+def test_neutral_statements_carry_no_evaluative_words() -> None:
+    """Neutral texts that are statements (not questions, not label noise) use no generic evaluative word and
+    no lukewarm one ('okay', 'average', 'so-so'): neutral means no opinion."""
+    import random
+
+    ms, seed = _sentiment_module()
+    evaluative = {w.lower() for w in ms.POS_ADJ + ms.NEG_ADJ} | {"okay", "average", "so-so", "fine", "mediocre"}
+    truth = ms.make_sentiment_with_truth(random.Random(seed + 1))
+    bad = [r["text"] for split in SPLITS for r in truth[split]
+           if r["built_for"] == "neutral" and "?" not in r["text"]
+           and evaluative & set(_stats().words(r["text"]))]
+    assert not bad, f"{len(bad)} neutral statements with evaluative words, e.g. {bad[:3]}"
+    shipped_neutral = [r["text"] for split in SPLITS for r in read("sentiment", split) if r["label"] == "neutral"]
+    lukewarm = [t for t in shipped_neutral if re.search(r"\b(okay|average|so-so|nothing special)\b", t.lower())]
+    assert len(lukewarm) <= 0.1 * len(shipped_neutral), lukewarm[:3]  # label noise only
