@@ -141,9 +141,9 @@ SETTINGS: dict[str, dict[str, Any]] = {
             train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
             decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
         "smoke": ClassificationSettings(
-            num_train_epochs=6, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
-            head_learning_rate=3e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=8, max_length=64,
-            train_size=1000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
+            num_train_epochs=5, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
+            head_learning_rate=3e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=64,
+            train_size=2000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
             decoder_quantize=None, decoder_learning_rate=2e-3, decoder_per_device_train_batch_size=32),
     },
     # --- 04 QLoRA on Phi-2

@@ -10,7 +10,7 @@ NOTEBOOK = "03_sentiment_classification_heads"
 @pytest.mark.notebook
 def test_pretraining_beats_random_init(run_notebook) -> None:
     r = run_notebook(NOTEBOOK)
-    assert r["full_f1"] >= 0.85  # fine-tuned pretrained MiniLM on the shipped test split
+    assert 0.85 <= r["full_f1"] <= 0.97  # fine-tuned MiniLM on the shipped test split: good, not trivially perfect
     assert r["full_f1"] > r["random_init_f1"] + 0.1  # what pretraining buys, same data and budget
     assert r["frozen_f1"] > 0.4 and r["lora_f1"] > 0.4  # well above chance (0.33) with frozen weights
     # the pooler (a layer not trained for sentences) carries less than the token states it reads
