@@ -7,6 +7,7 @@ tests/test_data_files.py checks that the datasheet states what this prints.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -55,6 +56,53 @@ def dialogsum_table() -> str:
                      f"| {spread([r['dialogue'].count(chr(10)) + 1 for r in rows])} "
                      f"| {spread([len(r['summary'].split()) for r in rows])} |")
     return "\n".join(lines)
+
+
+DETAIL = re.compile(r"#?\w+#?")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def details(summary: str) -> list[str]:
+    """Names and numbers as helpers.metrics.unsupported_details sees them: words with a digit, or
+    capitalised words that do not start a sentence (speaker tags skipped)."""
+    return [w for sentence in SENTENCE_END.split(summary.strip())
+            for i, w in enumerate(DETAIL.findall(sentence))
+            if not w.startswith("#") and (any(c.isdigit() for c in w) or (i > 0 and w[0].isupper()))]
+
+
+def skeleton(summary: str, n_words: int = 4) -> str:
+    """A summary's first n_words with its details masked: its phrasing, whatever the facts."""
+    found = set(details(summary))
+    return " ".join("X" if w in found else w.lower() for w in DETAIL.findall(summary)[:n_words])
+
+
+def alternates(dialogue: str) -> bool:
+    """True when no speaker has two turns in a row."""
+    speakers = [turn.split(":", 1)[0] for turn in dialogue.split("\n")]
+    return all(a != b for a, b in itertools.pairwise(speakers))
+
+
+def dialogsum_facts() -> str:
+    """Turn-taking, how often a test summary is a train summary verbatim, names, phrasings."""
+    rows = {split: read("dialogsum", split) for split in SPLITS}
+    train_summaries = {r["summary"] for r in rows["train"]}
+    n_same = sum(r["summary"] in train_summaries for r in rows["test"])
+    n_test = len(rows["test"])
+    everyone = [r for split in SPLITS for r in rows[split]]
+    n_alt = sum(alternates(r["dialogue"]) for r in everyone)
+    names = {w for r in rows["train"] for w in details(r["summary"]) if not any(c.isdigit() for c in w)}
+    numbers = {w for r in rows["train"] for w in details(r["summary"]) if any(c.isdigit() for c in w)}
+    phrasings: dict[str, set[str]] = {}
+    for r in rows["train"]:
+        phrasings.setdefault(r["topic"], set()).add(skeleton(r["summary"]))
+    counts = [len(v) for v in phrasings.values()]
+    return "\n".join([
+        f"- test summaries identical to a train summary: {n_same} of {n_test} ({100 * n_same / n_test:.1f}%)",
+        f"- dialogues whose speakers alternate on every turn: {n_alt} of {len(everyone)}",
+        (f"- distinct capitalised details (names, places, days, months) in train summaries: {len(names)}; "
+         f"distinct numbers: {len(numbers)}"),
+        f"- summary openings per topic (first four words, details masked), train: {min(counts)} to {max(counts)}",
+    ])
 
 
 def sentiment_table() -> str:
@@ -184,8 +232,8 @@ def contrast_and_bag_of_words() -> str:
 
 def main() -> None:
     """Print every datasheet number."""
-    print(dialogsum_table(), sentiment_table(), reference_points(), contrast_and_bag_of_words(),
-          sentiment_vocabulary(), construction_table(), tfidf_reference(), sep="\n\n")
+    print(dialogsum_table(), dialogsum_facts(), sentiment_table(), reference_points(),
+          contrast_and_bag_of_words(), sentiment_vocabulary(), construction_table(), tfidf_reference(), sep="\n\n")
 
 
 if __name__ == "__main__":

@@ -87,6 +87,47 @@ def test_no_duplicates_within_or_across_splits(name: str, key: str) -> None:
     assert not repeats, f"{len(repeats)} near-duplicate texts, e.g. {repeats[:3]}"
 
 
+def _datasheet_stats():
+    sys.path.insert(0, str(DATA))
+    try:
+        import datasheet_stats
+    finally:
+        sys.path.remove(str(DATA))
+    return datasheet_stats
+
+
+def test_dialogsum_speakers_alternate() -> None:
+    """Coherent turn-taking: no speaker has two turns in a row, small talk included."""
+    stats = _datasheet_stats()
+    broken = [r["id"] for split in SPLITS for r in read("dialogsum", split) if not stats.alternates(r["dialogue"])]
+    assert not broken, f"{len(broken)} dialogues with the same speaker twice in a row, e.g. {broken[:3]}"
+
+
+def test_test_summaries_are_rarely_a_train_summary_verbatim() -> None:
+    """At most 2% of test summaries appear word for word in train: summaries are read, not retrieved."""
+    train = {r["summary"] for r in read("dialogsum", "train")}
+    same = [r["id"] for r in read("dialogsum", "test") if r["summary"] in train]
+    assert len(same) <= 0.02 * len(read("dialogsum", "test")), f"{len(same)} test summaries are train summaries"
+
+
+def test_summary_facts_come_from_large_banks() -> None:
+    """Names and places vary independently of the template: hundreds of distinct ones in train summaries."""
+    stats = _datasheet_stats()
+    names = {w for r in read("dialogsum", "train") for w in stats.details(r["summary"])
+             if not any(c.isdigit() for c in w)}
+    assert len(names) >= 500, f"only {len(names)} distinct capitalised details in train summaries"
+
+
+def test_several_summary_phrasings_per_topic() -> None:
+    """Every topic has at least three summary openings (first four words, details masked)."""
+    stats = _datasheet_stats()
+    openings: dict[str, set[str]] = {}
+    for r in read("dialogsum", "train"):
+        openings.setdefault(r["topic"], set()).add(stats.skeleton(r["summary"]))
+    few = {t: sorted(o) for t, o in openings.items() if len(o) < 3}
+    assert not few, f"topics with fewer than three summary phrasings: {few}"
+
+
 def test_summaries_state_only_what_the_dialogue_says() -> None:
     """No reference names a place, person or number the dialogue never mentions (the datasheet's promise)."""
     invented = [(r["id"], found) for split in SPLITS for r in read("dialogsum", split)
@@ -108,14 +149,11 @@ def test_ordinals_are_spelled_right() -> None:
 
 def test_datasheet_states_what_the_stats_script_computes() -> None:
     """data/README.md's tables and figures are exactly what data/datasheet_stats.py prints."""
-    sys.path.insert(0, str(DATA))
-    try:
-        import datasheet_stats as stats
-    finally:
-        sys.path.remove(str(DATA))
+    stats = _datasheet_stats()
     sheet = (DATA / "README.md").read_text(encoding="utf-8")
-    for block in (stats.dialogsum_table(), stats.sentiment_table(), stats.reference_points(),
-                  stats.sentiment_vocabulary(), stats.construction_table(), stats.tfidf_reference()):
+    for block in (stats.dialogsum_table(), stats.dialogsum_facts(), stats.sentiment_table(),
+                  stats.reference_points(), stats.sentiment_vocabulary(), stats.construction_table(),
+                  stats.tfidf_reference()):
         assert block in sheet, f"data/README.md is out of date; expected:\n{block}"
     line = stats.contrast_and_bag_of_words()  # "contrasts: N of M (P%); ... unigrams U, ... bigrams B"
     n, total, pct, uni, bi = re.search(r"(\d+) of (\d+) \((\d+)%\).* unigrams ([\d.]+), .* bigrams ([\d.]+)",
