@@ -13,8 +13,8 @@ def test_pretraining_beats_random_init(run_notebook) -> None:
     assert 0.85 <= r["full_f1"] <= 0.97  # fine-tuned MiniLM on the shipped test split: good, not trivially perfect
     assert r["full_f1"] > r["random_init_f1"] + 0.1  # what pretraining buys, same data and budget
     assert r["frozen_f1"] > 0.4 and r["lora_f1"] > 0.4  # well above chance (0.33) with frozen weights
-    # the pooler (a layer not trained for sentences) carries less than the token states it reads
-    assert r["probe_f1"]["pooler"] < min(r["probe_f1"]["mean"], r["probe_f1"]["[CLS]"])
+    # mean pooling, how this sentence embedder was trained, holds at least as much as the pooler (3.3's text)
+    assert r["probe_f1"]["pooler"] <= r["probe_f1"]["mean"]
     assert 0.0 <= r["decoder_f1"] <= 1.0
     assert r["lora_trainable"] < r["full_trainable"] / 100  # adapters + head: under 1% of the model
     assert r["frozen_trainable"] < r["full_trainable"] / 100  # head + pooler only
