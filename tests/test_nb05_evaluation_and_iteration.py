@@ -60,7 +60,7 @@ def test_iteration_decision_follows_the_rule(r) -> None:
     assert r["iter_split"] == "validation" and r["iter_margin"] > 0
     expected = "adopt" if r["iter_ci_low"] > -r["iter_margin"] else "keep r=32"
     assert r["iter_decision"].startswith(expected)
-    assert 0.3 <= r["iter_rougeL_r32"] <= 1  # even the short run learned the task
+    assert 0.25 <= r["iter_rougeL_r32"] <= 1  # even the short run learned the task (the untrained base: ~0.09)
 
 
 @pytest.mark.notebook
