@@ -7,6 +7,8 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.setup-done
 PROFILE ?= auto
 PYTEST_ARGS ?=
+# Two pytest-xdist workers, one thread each (tests/conftest.py): the smoke notebook runs on one, the rest beside them.
+TEST_WORKERS ?= 2
 
 .PHONY: setup course test unit notebooks bench offline-models constraints colab-links drift clean help
 help:
@@ -39,7 +41,7 @@ course: setup
 # checked from that one run) and once on the hub path (hub ids and loaders, offline fixture cache).
 test: setup offline-models
 	$(VENV)/bin/ruff check .  # code and notebooks (pyproject.toml: [tool.ruff])
-	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 unit: setup
 	$(PY) -m pytest tests -m "not notebook" $(PYTEST_ARGS)

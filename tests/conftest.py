@@ -23,6 +23,26 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_PROGRESS", "0")  # no progress bars in test logs (helpers.profiles.show_progress)
 
+# Under pytest-xdist (`make test` runs two workers), each worker and every kernel it starts uses one
+# thread: two single-threaded processes get more from two cores than one process with two threads on
+# these small models, and two two-threaded ones would fight over the cores.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"  # notebook kernels and subprocesses inherit these
+    torch.set_num_threads(1)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Keep each chain of notebook runs on one worker: the smoke runs share one session's outputs
+    (notebook 05 reuses 03's and 04's), and so do the hub-path runs. Other tests spread freely."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "run_notebook" in names:
+            item.add_marker(pytest.mark.xdist_group("smoke_notebooks"))
+        elif "run_notebook_hub" in names:
+            item.add_marker(pytest.mark.xdist_group("hub_notebooks"))
+
 
 GIB = 2**30
 
