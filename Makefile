@@ -66,8 +66,8 @@ DRIFT_VENV ?= $(or $(TMPDIR),/tmp)/llm-course-drift-venv
 drift:
 	rm -rf $(DRIFT_VENV) && python3 -m venv $(DRIFT_VENV)
 	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade pip
-	$(DRIFT_VENV)/bin/python -m pip install -q torch==2.13.0
-	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade -r requirements.txt -r requirements-dev.txt
+	$(DRIFT_VENV)/bin/python -m pip install -q --no-compile torch==2.13.0
+	$(DRIFT_VENV)/bin/python -m pip install -q --no-compile --upgrade -r requirements.txt -r requirements-dev.txt
 	$(DRIFT_VENV)/bin/python -m pip install -q --no-deps -e .
 	@$(DRIFT_VENV)/bin/python -c "from helpers.profiles import package_versions; print('newest allowed:', package_versions())"
 	$(DRIFT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_api_drift.py tests/test_compat.py

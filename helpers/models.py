@@ -147,6 +147,39 @@ def evaluate_lm_loss(model: torch.nn.Module, blocks: torch.Tensor, batch_size: i
     return total / count
 
 
+@torch.no_grad()
+def copy_probe(model: torch.nn.Module, tokenizer, texts: list[str], separator: str = "\n\n",
+               max_tokens: int = 256) -> dict[str, float]:
+    """Can a causal LM copy from its context? Mean next-token loss (nats) over `texts`, each read once
+    and then again right after itself (notebook 04, section 4.4).
+
+    From the second copy's second token on, every token can be predicted by finding the same place in
+    the first copy: models that read their context ("induction heads", Olsson et al. 2022,
+    https://arxiv.org/abs/2209.11895) score the second copy far below the first; a model that only
+    learned its corpus's patterns scores both alike. Both copies skip their first token, so the two
+    means cover the same tokens. Texts are cut to `max_tokens` tokens.
+    """
+    if not texts:
+        raise ValueError("pass at least one text to copy")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    sep = tokenizer(separator, add_special_tokens=False)["input_ids"]
+    first, second = [], []
+    for text in texts:
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"][:max_tokens]
+        if len(ids) < 2:
+            raise ValueError(f"each text needs at least 2 tokens to probe copying, got {len(ids)}: {text!r}")
+        seq = torch.tensor([ids + sep + ids], device=device)
+        nll = torch.nn.functional.cross_entropy(model(input_ids=seq).logits[0, :-1].float(), seq[0, 1:],
+                                                reduction="none")
+        n = len(ids) - 1  # predicted tokens per copy
+        first.append(nll[:n].mean().item())
+        second.append(nll[-n:].mean().item())
+    model.train(was_training)
+    return {"first": sum(first) / len(first), "second": sum(second) / len(second), "n_texts": len(texts)}
+
+
 def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_blocks: torch.Tensor,
                        steps: int, batch_size: int, lr: float, seed: int = 0,
                        eval_every: int = 25, warmup: int = 30,

@@ -17,6 +17,10 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 # Every notebook run of this session (papermill and nbval) writes results and artifacts here,
 # never into the repo. Set before any kernel starts so kernels inherit it.
 RUN_DIR = Path(os.environ.get("COURSE_TEST_RUN_DIR") or tempfile.mkdtemp(prefix="course-run-"))
+os.environ["COURSE_TEST_RUN_DIR"] = str(RUN_DIR)  # pytest-xdist workers start after this: one folder for all
+if not os.environ.get("PYTEST_XDIST_WORKER"):  # the main process: forget an earlier session's finished runs
+    for marker in RUN_DIR.glob(".done-*"):
+        marker.unlink()
 os.environ["COURSE_OUTPUT_DIR"] = str(RUN_DIR)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -24,24 +28,59 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_PROGRESS", "0")  # no progress bars in test logs (helpers.profiles.show_progress)
 
 # Under pytest-xdist (`make test` runs two workers), each worker and every kernel it starts uses one
-# thread: two single-threaded processes get more from two cores than one process with two threads on
-# these small models, and two two-threaded ones would fight over the cores.
+# thread: two two-threaded processes would fight over two cores (measured: 3x slower), while two
+# one-threaded ones train the tiny Phi with 1.4x the throughput of one two-threaded process (MiniLM: 1.0x).
 if os.environ.get("PYTEST_XDIST_WORKER"):
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"  # notebook kernels and subprocesses inherit these
     torch.set_num_threads(1)
 
 
+# Smoke notebooks that need another notebook's outputs from this session (05 reuses 03's classifier and
+# 04's adapter and predictions): they wait until those runs have finished, on whichever worker.
+NEEDS = {"05_evaluation_and_iteration": ("03_sentiment_classification_heads",
+                                         "04_qlora_phi2_dialogue_summarization")}
+SMOKE_COLLECTED: set[str] = set()  # smoke notebooks this session will run (filled at collection)
+
+
+def smoke_notebook_of(item) -> str | None:
+    """The notebook a smoke-run test executes: its parameter (test_notebook_outputs) or its file name."""
+    path = getattr(getattr(item, "callspec", None), "params", {}).get("path")
+    if path is not None:
+        return Path(path).stem
+    name = Path(str(item.fspath)).stem  # test_nb03_sentiment_classification_heads -> 03_sentiment_...
+    return name.removeprefix("test_nb") if name.startswith("test_nb") else None
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items) -> None:
-    """Keep each chain of notebook runs on one worker: the smoke runs share one session's outputs
-    (notebook 05 reuses 03's and 04's), and so do the hub-path runs. Other tests spread freely."""
+    """Two workers share the notebook runs: notebook 03's smoke run (the longest) on one, the other smoke
+    runs in order on another, the hub-path runs together; the rest spread freely. Every worker collects
+    every test, so each knows which smoke notebooks this session runs (see NEEDS)."""
     for item in items:
         names = getattr(item, "fixturenames", ())
-        if "run_notebook" in names:
-            item.add_marker(pytest.mark.xdist_group("smoke_notebooks"))
+        if "run_notebook" in names and (stem := smoke_notebook_of(item)):
+            SMOKE_COLLECTED.add(stem)
+            group = "smoke_03" if stem.startswith("03_") else "smoke_chain"
+            item.add_marker(pytest.mark.xdist_group(group))
         elif "run_notebook_hub" in names:
             item.add_marker(pytest.mark.xdist_group("hub_notebooks"))
+
+
+def _done_marker(stem: str) -> Path:
+    return RUN_DIR / f".done-{stem}"
+
+
+def _wait_for(stems: tuple[str, ...], timeout_s: float = 3600.0) -> None:
+    """Wait until the smoke runs of `stems` that this session collected have finished (on any worker)."""
+    import time
+
+    started = time.monotonic()
+    for stem in stems:
+        while stem in SMOKE_COLLECTED and not _done_marker(stem).exists():
+            if time.monotonic() - started > timeout_s:
+                pytest.fail(f"waited {timeout_s:.0f} s for the smoke run of {stem} (another worker)")
+            time.sleep(2)
 
 
 GIB = 2**30
@@ -96,7 +135,14 @@ def run_notebook():
             path = NOTEBOOK_DIR / f"{stem}.ipynb"
             if not path.exists():
                 pytest.fail(f"{path.name} is missing")
-            seconds = execute(path, RUN_DIR / path.name, profile="smoke", output_dir=RUN_DIR)
+            if _done_marker(stem).exists():  # a second worker must never run the same notebook
+                pytest.fail(f"{stem} already ran on another worker: the xdist groups did not hold "
+                            "(pytest-xdist's --dist loadgroup and the pytest version; see requirements-dev.txt)")
+            _wait_for(NEEDS.get(stem, ()))
+            try:
+                seconds = execute(path, RUN_DIR / path.name, profile="smoke", output_dir=RUN_DIR)
+            finally:
+                _done_marker(stem).touch()  # failed runs too: a waiting notebook then retrains what it needs
             results = load_results(stem, RUN_DIR)
             results["_seconds"] = seconds
             print(f"{stem}: {seconds:.0f} s")

@@ -100,3 +100,41 @@ def test_pretraining_corpus_reads_dialogues_summaries_and_reviews() -> None:
     assert texts[:2] == [dialogs[0]["dialogue"], dialogs[0]["summary"]]
     assert not any("Summary:" in t for t in texts[: 2 * len(dialogs)])
 
+
+
+class CopyTokenizer(CharTokenizer):
+    def __call__(self, text: str, add_special_tokens: bool = True) -> dict[str, list[int]]:
+        return {"input_ids": [ord(c) - 96 if c.isalpha() else 27 for c in text]}  # separators -> 27
+
+
+class Copier(torch.nn.Module):
+    """Predicts each token of the second copy from the first (what induction heads do); uniform elsewhere."""
+
+    def __init__(self, vocab: int = 32, sep_len: int = 2) -> None:
+        super().__init__()
+        self.vocab, self.sep_len = vocab, sep_len
+        self.anchor = torch.nn.Parameter(torch.zeros(1))  # gives the module a device
+
+    def forward(self, input_ids):
+        from types import SimpleNamespace
+
+        seq = input_ids[0]
+        n = (len(seq) - self.sep_len) // 2
+        logits = torch.zeros(1, len(seq), self.vocab)
+        for t in range(n + self.sep_len, len(seq) - 1):  # inside the second copy: the next token is known
+            logits[0, t, seq[t + 1 - n - self.sep_len]] = 50.0
+        return SimpleNamespace(logits=logits)
+
+
+def test_copy_probe_separates_a_model_that_copies_from_one_that_cannot() -> None:
+    texts = ["hello there", "the cat sat"]
+    copier = M.copy_probe(Copier(), CopyTokenizer(), texts)
+    assert copier["first"] == pytest.approx(math.log(32))  # uniform guesses: ln(vocab)
+    assert copier["second"] < 1e-6  # every token of the second copy found in the first
+    assert copier["n_texts"] == 2
+    blind = M.copy_probe(small_phi(), CopyTokenizer(), texts)  # random weights: no copying
+    assert blind["second"] == pytest.approx(blind["first"], rel=0.1)
+    with pytest.raises(ValueError, match="at least 2 tokens"):
+        M.copy_probe(Copier(), CopyTokenizer(), ["a"])
+    with pytest.raises(ValueError, match="at least one text"):
+        M.copy_probe(Copier(), CopyTokenizer(), [])
