@@ -66,12 +66,24 @@ def execute(path: Path, out_path: Path, profile: str = "smoke", output_dir: Path
 
 def _local_kernel_manager() -> type:
     """A kernel manager that talks to the kernel over local IPC sockets instead of TCP ports: nothing
-    listens on the network, and ipykernel has no "running over TCP without encryption" warning to print."""
+    listens on the network, and ipykernel has no "running over TCP without encryption" warning to print.
+
+    Each kernel gets its own socket path under the temp folder. jupyter_client's default ("kernel-ipc-<n>"
+    in the working directory, numbered by whichever file is free) lets two kernels started at the same
+    moment in the same folder, as two pytest workers do, take the same sockets.
+    """
+    import tempfile
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+    from traitlets import CaselessStrEnum, default
 
     class LocalKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_ipc_path(self) -> str:
+            return os.path.join(tempfile.gettempdir(), f"course-kernel-{uuid.uuid4().hex[:12]}")
 
     return LocalKernelManager
 

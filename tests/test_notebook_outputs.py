@@ -55,3 +55,14 @@ def test_the_check_ignores_how_the_kernel_chunked_a_stream(tmp_path: Path) -> No
     nb.cells[0].outputs[2] = stream("stdout", "   words  ROUGE-1\n")
     nbformat.write(nb, executed)
     assert len(checked_output_diffs(committed, executed)) == 1
+
+
+def test_each_kernel_gets_its_own_sockets() -> None:
+    """Two pytest workers start kernels in the same folder at the same moment: with jupyter_client's default
+    IPC path ("kernel-ipc" in the working directory) they took the same sockets and a notebook run died."""
+    from nbtools import _local_kernel_manager
+
+    manager = _local_kernel_manager()
+    a, b = manager(), manager()
+    assert a.transport == b.transport == "ipc"
+    assert a.ip != b.ip and Path(a.ip).is_absolute() and Path(a.ip).parent != Path.cwd()
