@@ -27,7 +27,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_PROGRESS", "0")  # no progress bars in test logs (helpers.profiles.show_progress)
 
-# Under pytest-xdist (`make test` runs two workers), each worker and every kernel it starts uses one
+# Under pytest-xdist (`make test TEST_WORKERS=2`), each worker and every kernel it starts uses one
 # thread: two two-threaded processes would fight over two cores (measured: 3x slower), while two
 # one-threaded ones train the tiny Phi with 1.4x the throughput of one two-threaded process (MiniLM: 1.0x).
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -54,7 +54,7 @@ def smoke_notebook_of(item) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items) -> None:
-    """Two workers share the notebook runs: notebook 03's smoke run (the longest) on one, the other smoke
+    """With two workers (TEST_WORKERS=2): notebook 03's smoke run (the longest) on one, the other smoke
     runs in order on another, the hub-path runs together; the rest spread freely. Every worker collects
     every test, so each knows which smoke notebooks this session runs (see NEEDS)."""
     for item in items:
