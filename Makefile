@@ -8,8 +8,8 @@ STAMP := $(VENV)/.setup-done
 PROFILE ?= auto
 PYTEST_ARGS ?=
 # TEST_WORKERS=2 splits the tests over two pytest-xdist workers, one thread each (tests/conftest.py groups the
-# notebook runs). Measured on 2 cores it is slower, not faster: notebook 03 on one thread took ~20 min instead
-# of 8, so the default stays one process with every core.
+# notebook runs). Measured on 2 cores it is slower, not faster: notebook 03 on one thread took 1,125 s instead
+# of ~480 s, so the default stays one process with every core.
 TEST_WORKERS ?= 1
 
 .PHONY: setup course test unit notebooks bench offline-models constraints colab-links drift clean help
