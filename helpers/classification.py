@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import torch
 from datasets import Dataset
+from torch.utils.data import SequentialSampler
+from transformers import Trainer
 
 from .models import count_parameters, make_lora_config
 from .profiles import show_progress
@@ -97,6 +99,7 @@ def make_training_args(output_dir: str, lr: float, epochs: int, batch_size: int,
         "metric_for_best_model": "f1", "greater_is_better": True, "save_total_limit": 1,
         "warmup_steps": 0.1,  # a float < 1 is a share of all steps (was `warmup_ratio`)
         "lr_scheduler_type": "linear", "weight_decay": 0.01,
+        "train_sampling_strategy": "group_by_length",  # batches of similar lengths: less padding (notebook 03, 3.4)
         "logging_strategy": "steps", "logging_steps": 10, "report_to": "none",
         "disable_tqdm": not show_progress(),  # a bar on Colab; none in papermill runs
         "save_only_model": True, "seed": 0, "data_seed": 0,
@@ -127,15 +130,25 @@ class ClassifierRun:
     total: int
 
 
+class OrderedEvalTrainer(Trainer):
+    """A Trainer that groups *training* batches by length but evaluates and predicts in dataset order.
+
+    With `train_sampling_strategy="group_by_length"`, transformers also length-groups the evaluation
+    sampler (huggingface/transformers#33514), so `trainer.predict(ds).predictions[i]` would no longer be
+    row i of `ds` (its metrics stay right: the labels are reordered with the predictions). Notebook 03
+    pairs test predictions with another system's, row by row, so order matters (taught in 3.4).
+    """
+
+    def _get_eval_sampler(self, eval_dataset):
+        if self.args.world_size <= 1 and eval_dataset is not None:
+            return SequentialSampler(eval_dataset)
+        return super()._get_eval_sampler(eval_dataset)
+
+
 def train_classifier(model: torch.nn.Module, tokenizer, train_ds: Dataset, eval_ds: Dataset,
                      args, test_ds: Dataset | None = None, patience: int = 2) -> ClassifierRun:
     """Train with early stopping on validation F1, then score the best model on `test_ds`."""
-    from transformers import (
-        DataCollatorWithPadding,
-        EarlyStoppingCallback,
-        PrinterCallback,
-        Trainer,
-    )
+    from transformers import DataCollatorWithPadding, EarlyStoppingCallback, PrinterCallback
 
     from .training import PeakMemory
 
@@ -144,7 +157,7 @@ def train_classifier(model: torch.nn.Module, tokenizer, train_ds: Dataset, eval_
         if missing:
             raise ValueError(f"{name} lacks {sorted(missing)}: pass tokenize_texts(dataset, ...)")
     trainable, total = count_parameters(model)
-    trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
+    trainer = OrderedEvalTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
                       processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
                       compute_metrics=compute_metrics,
                       callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)])

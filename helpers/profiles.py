@@ -129,7 +129,7 @@ class EvaluationSettings:
 
 SETTINGS: dict[str, dict[str, Any]] = {
     # --- 01 pretraining concepts: gpu runs the offline base's full recipe; smoke a shorter run
-    "01": {"gpu": PretrainingSettings(max_steps=800), "smoke": PretrainingSettings(max_steps=200)},
+    "01": {"gpu": PretrainingSettings(max_steps=800), "smoke": PretrainingSettings(max_steps=120)},
     # --- 02 data preparation: max_length and batch size match notebook 04's, whose training these sets feed
     "02": {"gpu": DataPrepSettings(max_length=512, per_device_train_batch_size=4),
            "smoke": DataPrepSettings(max_length=384, per_device_train_batch_size=8)},

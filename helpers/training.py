@@ -309,6 +309,21 @@ def memory_now_mb(device: str = "cpu") -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
+def release_freed_heap() -> None:
+    """Hand memory that glibc's malloc holds freed back to the OS (malloc_trim), so RSS counts only live data.
+
+    `make test` and `make course` keep freed memory in the process (Makefile: MALLOC_TRIM_THRESHOLD_), which
+    speeds up training but lets a new allocation reuse resident pages without raising RSS. No-op off glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class PeakMemory:
     """Peak memory of a block: CUDA max allocated on GPU, process RSS (sampled) on CPU, in MB.
 
@@ -327,6 +342,8 @@ class PeakMemory:
             time.sleep(self.interval)
 
     def __enter__(self) -> Self:
+        if self.device != "cuda":
+            release_freed_heap()  # a freed but still resident heap would hide the block's allocations from RSS
         self.start_mb = self.peak_mb = memory_now_mb(self.device)
         if self.device == "cuda":
             torch.cuda.reset_peak_memory_stats()

@@ -205,3 +205,23 @@ def test_tune_tfidf_c_picks_on_validation() -> None:
     assert scores[10.0] == 1.0 and scores[0.01] < 1.0
     with pytest.raises(ValueError, match="grid is empty"):
         tune_tfidf_c(TF_TRAIN, TF_LABELS, ["x"], ["positive"], grid=())
+
+
+def test_training_batches_are_grouped_by_length_and_predict_keeps_row_order(tiny_bert, tmp_path: Path) -> None:
+    """Grouping by length cuts padding in training; with a plain Trainer it also reorders trainer.predict
+    (transformers#33514): the rows below are mixed short and long, so a length-grouped order is not this one."""
+    path, tok = tiny_bert
+    # 160 distinct texts whose lengths alternate: 3 and 10 tokens with [CLS] and [SEP]
+    texts = [" ".join(WORDS[(i * k) % len(WORDS)] for k in range(1, 2 + 7 * (i % 2))) for i in range(160)]
+    ds = tokenize_texts(Dataset.from_dict({"text": texts, "label": [i % 3 for i in range(160)]}), tok, 32)
+    args = make_training_args(str(tmp_path / "run"), lr=1e-3, epochs=1, batch_size=4, use_cpu=True)
+    assert args.train_sampling_strategy == "group_by_length"
+    run = train_classifier(build_classifier(path, "full", LABELS), tok, ds, ds, args)
+    lengths = [len(ids) for ids in ds["input_ids"]]
+    batches = [[lengths[i] for i in batch] for batch in run.trainer.get_train_dataloader().batch_sampler]
+    # 4 mega-batches of 40 rows, each sorted by length: at most one mixed batch in each (random order: ~35 of 40)
+    assert len(batches) == 40 and sum(len(set(b)) > 1 for b in batches) <= 4
+    out = run.trainer.predict(ds)
+    assert out.label_ids.tolist() == ds["label"]  # row i of predict is row i of the data
+    by_row = run.model(**tok(texts, padding=True, return_tensors="pt")).logits.detach().numpy()
+    assert abs(out.predictions - by_row).max() < 1e-4
