@@ -32,7 +32,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PIP) install -q --upgrade pip
 	@# CPU torch from the local wheel unless a torch (e.g. a CUDA build) is already there.
 	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q torch==2.13.0
-	$(PIP) install -q -c constraints.txt -r requirements.txt -r requirements-dev.txt
+	$(PIP) install -q --no-compile -c constraints.txt -r requirements.txt -r requirements-dev.txt  # bytecode on first import
 	$(PIP) install -q --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (llm-course)" >/dev/null
 	touch $(STAMP)

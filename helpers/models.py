@@ -250,7 +250,7 @@ def build_tiny_phi_base(out_dir: Path, steps: int = TINY_PRETRAIN["steps"],
     model = init_tiny_phi(tokenizer, seed=TINY_PRETRAIN["seed"])
     history = pretrain_causal_lm(model, train_blocks, val_blocks, steps=steps,
                                  batch_size=TINY_PRETRAIN["batch_size"], lr=TINY_PRETRAIN["lr"],
-                                 seed=TINY_PRETRAIN["seed"], eval_every=max(25, steps // 16),
+                                 seed=TINY_PRETRAIN["seed"], eval_every=max(25, steps // 8),
                                  bf16=bf16_is_fast("cpu"))
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)  # safetensors by default
