@@ -137,6 +137,7 @@ class OrderedEvalTrainer(Trainer):
     sampler (huggingface/transformers#33514), so `trainer.predict(ds).predictions[i]` would no longer be
     row i of `ds` (its metrics stay right: the labels are reordered with the predictions). Notebook 03
     pairs test predictions with another system's, row by row, so order matters (taught in 3.4).
+    In a single process only; with several (DDP) the library's own evaluation sampler is kept.
     """
 
     def _get_eval_sampler(self, eval_dataset):
@@ -158,9 +159,9 @@ def train_classifier(model: torch.nn.Module, tokenizer, train_ds: Dataset, eval_
             raise ValueError(f"{name} lacks {sorted(missing)}: pass tokenize_texts(dataset, ...)")
     trainable, total = count_parameters(model)
     trainer = OrderedEvalTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
-                      processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
-                      compute_metrics=compute_metrics,
-                      callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)])
+                                 processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
+                                 compute_metrics=compute_metrics,
+                                 callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)])
     trainer.remove_callback(PrinterCallback)  # logs stay in trainer.state.log_history
     device = "cuda" if next(model.parameters()).is_cuda else "cpu"
     with PeakMemory(device) as mem:
