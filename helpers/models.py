@@ -265,7 +265,7 @@ def build_tiny_phi_base(out_dir: Path, steps: int = TINY_PRETRAIN["steps"],
 
 
 def offline_base_path(build: bool = True) -> Path:
-    """Path of the cached offline tiny Phi base; builds it (about 4 minutes on 2 CPU cores, measured in CI) if missing."""
+    """Path of the cached offline tiny Phi base; builds it (~4 min on 2 CPU cores, CI) if missing."""
     target = cache_dir() / f"tiny-phi-{_fingerprint()}"
     if (target / "model.safetensors").exists() or not build:
         return target
