@@ -116,6 +116,35 @@ def test_training_batches_are_packed_without_cross_talk(tiny_model, tokenizer, t
     assert abs(leaky.item() - total / count) > 1e-4
 
 
+def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer, tmp_path) -> None:
+    """The smoke profile trains 8 rows per update as 2 x 4 accumulation steps (faster on CPU, notebook 04, 4.6):
+    that is the same update only if the loss is divided by the summary tokens of the whole update, not
+    averaged per micro-batch. Plain SGD, no dropout, no clipping: the LoRA B weights after one update are
+    -lr x the gradient, so the two runs must agree."""
+    from transformers import PhiForCausalLM
+
+    rows = pc_rows(16)
+    lora_b = {}
+    for batch_size, accumulation in ((4, 1), (1, 4)):
+        torch.manual_seed(0)
+        config = phi_config(TINY, vocab_size=len(tokenizer), bos_token_id=tokenizer.eos_token_id,
+                            eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+        model = prepare_for_qlora(PhiForCausalLM(config), make_lora_config(r=4, dropout=0.0))
+        trainer = make_sft_trainer(SMOKE, model, tokenizer, rows, pc_rows(4), str(tmp_path / f"{batch_size}"),
+                                   max_steps=1, max_length=64, per_device_train_batch_size=batch_size,
+                                   gradient_accumulation_steps=accumulation, optim="sgd", learning_rate=1.0,
+                                   warmup_steps=0, lr_scheduler_type="constant", max_grad_norm=0.0,
+                                   eval_strategy="no", save_strategy="no")
+        if accumulation > 1:  # the micro-batches carry different numbers of summary tokens, so how the
+            loader = trainer.get_train_dataloader()  # loss is averaged matters
+            counts = [int((b["labels"] != -100).sum()) for b in itertools.islice(loader, accumulation)]
+            assert len(set(counts)) > 1, counts
+        trainer.train()
+        lora_b[batch_size] = torch.cat([p.detach().flatten() for n, p in model.named_parameters() if "lora_B" in n])
+    assert lora_b[4].abs().max() > 0  # the update happened
+    torch.testing.assert_close(lora_b[1], lora_b[4], rtol=1e-4, atol=1e-6)
+
+
 def test_sft_config_on_a_t4_uses_fp16_and_checkpointing(tmp_path) -> None:
     config = make_sft_config(T4, str(tmp_path))
     assert config.fp16 and not config.bf16  # a T4 has no bf16
