@@ -9,7 +9,7 @@ PROFILE ?= auto
 PYTEST_ARGS ?=
 # TEST_WORKERS=2 splits the tests over two pytest-xdist workers, one thread each (tests/conftest.py groups the
 # notebook runs). Measured on 2 cores it is slower, not faster: notebook 03 on one thread took 1,125 s instead
-# of ~480 s, so the default stays one process with every core.
+# of ~480 s (at 2,000 train rows), so the default stays one process with every core.
 TEST_WORKERS ?= 1
 # glibc malloc: keep freed memory in the process instead of handing it back to the OS and faulting it in again at
 # every training step (measured on the 2-core CI machine: tiny-Phi pretraining 0.30 -> 0.25 s/step, MiniLM

@@ -125,7 +125,7 @@ def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer,
 
     rows = pc_rows(16)
     lora_b = {}
-    for batch_size, accumulation in ((4, 1), (1, 4)):
+    for batch_size, accumulation in ((4, 1), (2, 2), (1, 4)):  # (2, 2): flattened rows under accumulation
         torch.manual_seed(0)
         config = phi_config(TINY, vocab_size=len(tokenizer), bos_token_id=tokenizer.eos_token_id,
                             eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
@@ -135,13 +135,14 @@ def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer,
                                    gradient_accumulation_steps=accumulation, optim="sgd", learning_rate=1.0,
                                    warmup_steps=0, lr_scheduler_type="constant", max_grad_norm=0.0,
                                    eval_strategy="no", save_strategy="no")
-        if accumulation > 1:  # the micro-batches carry different numbers of summary tokens, so how the
+        if accumulation == 4:  # the micro-batches carry different numbers of summary tokens, so how the
             loader = trainer.get_train_dataloader()  # loss is averaged matters
             counts = [int((b["labels"] != -100).sum()) for b in itertools.islice(loader, accumulation)]
             assert len(set(counts)) > 1, counts
         trainer.train()
         lora_b[batch_size] = torch.cat([p.detach().flatten() for n, p in model.named_parameters() if "lora_B" in n])
     assert lora_b[4].abs().max() > 0  # the update happened
+    torch.testing.assert_close(lora_b[2], lora_b[4], rtol=1e-4, atol=1e-6)
     torch.testing.assert_close(lora_b[1], lora_b[4], rtol=1e-4, atol=1e-6)
 
 
