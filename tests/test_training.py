@@ -46,14 +46,19 @@ def tokenizer():
     return tok
 
 
-@pytest.fixture
-def tiny_model(tokenizer):
+def new_tiny_phi(tokenizer):
+    """A random tiny PhiForCausalLM, the same weights on every call (seed 0)."""
     from transformers import PhiForCausalLM
 
     torch.manual_seed(0)
     config = phi_config(TINY, vocab_size=len(tokenizer), bos_token_id=tokenizer.eos_token_id,
                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     return PhiForCausalLM(config)
+
+
+@pytest.fixture
+def tiny_model(tokenizer):
+    return new_tiny_phi(tokenizer)
 
 
 def pc_rows(n: int = 16) -> Dataset:
@@ -121,15 +126,10 @@ def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer,
     that is the same update only if the loss is divided by the summary tokens of the whole update, not
     averaged per micro-batch. Plain SGD, no dropout, no clipping: the LoRA B weights after one update are
     -lr x the gradient, so the two runs must agree."""
-    from transformers import PhiForCausalLM
-
     rows = pc_rows(16)
     lora_b = {}
     for batch_size, accumulation in ((4, 1), (2, 2), (1, 4)):  # (2, 2): flattened rows under accumulation
-        torch.manual_seed(0)
-        config = phi_config(TINY, vocab_size=len(tokenizer), bos_token_id=tokenizer.eos_token_id,
-                            eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-        model = prepare_for_qlora(PhiForCausalLM(config), make_lora_config(r=4, dropout=0.0))
+        model = prepare_for_qlora(new_tiny_phi(tokenizer), make_lora_config(r=4, dropout=0.0))
         trainer = make_sft_trainer(SMOKE, model, tokenizer, rows, pc_rows(4), str(tmp_path / f"{batch_size}"),
                                    max_steps=1, max_length=64, per_device_train_batch_size=batch_size,
                                    gradient_accumulation_steps=accumulation, optim="sgd", learning_rate=1.0,
