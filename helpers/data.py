@@ -187,6 +187,19 @@ def load_sentiment(source: str = "local", data_dir: Path | None = None) -> Datas
                         allowed={"label": set(SENTIMENT_LABELS)})
 
 
+def load_general_text(path: Path | None = None) -> list[str]:
+    """Held-out general English (data/general/heldout.txt, written for the course): paragraphs on everyday topics,
+    none from the tasks' data; notebook 01 measures what pretraining buys on it."""
+    path = Path(path or DATA_DIR / "general" / "heldout.txt")
+    if not path.is_file():
+        raise FileNotFoundError(f"{display_path(path)} is missing: it ships with the repository (git checkout data/)")
+    paragraphs = [" ".join(p.split()) for p in path.read_text(encoding="utf-8").split("\n\n")]
+    paragraphs = [p for p in paragraphs if p]
+    if not paragraphs:
+        raise ValueError(f"{display_path(path)} holds no text: paragraphs are separated by blank lines")
+    return paragraphs
+
+
 def _label_name(label: Any) -> Any:
     """Map an int class id to its name; anything else passes through for validation."""
     if isinstance(label, int) and not isinstance(label, bool) and 0 <= label < len(SENTIMENT_LABELS):

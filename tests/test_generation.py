@@ -227,3 +227,23 @@ def test_bad_input_is_refused_clearly(model, tokenizer) -> None:
     with pytest.raises(ValueError, match="max_new_tokens"):
         generate_summaries(model, tokenizer, ["x"], 0)
     assert generate_summaries(model, tokenizer, [], NEW, token_budget=100) == []
+
+
+def test_return_stopped_tells_summaries_that_ended_at_eos_from_run_ons(model, tokenizer, monkeypatch) -> None:
+    """A run-on (no eos within max_new_tokens) is reported as such, per dialogue and in input order, also when
+    the pad token is the eos token (padding after a finished row must not hide a run-on)."""
+    eos, word = tokenizer.eos_token_id, tokenizer("Summary")["input_ids"][0]
+
+    def fake_generate(input_ids, max_new_tokens, **kwargs):  # stops only for the dialogue that says "Hi."
+        rows = []
+        for row in input_ids:
+            ends = "Hi." in tokenizer.decode(row)
+            new = [word, eos] + [eos] * (max_new_tokens - 2) if ends else [word] * max_new_tokens
+            rows.append(torch.cat([row, torch.tensor(new)]))
+        return torch.stack(rows)
+
+    monkeypatch.setattr(model, "generate", fake_generate)
+    texts, stopped = generate_summaries(model, tokenizer, DIALOGUES, NEW, token_budget=200, return_stopped=True)
+    assert stopped == [d == "#Person1#: Hi." for d in DIALOGUES]
+    assert len(texts) == len(DIALOGUES) and all(texts)
+    assert generate_summaries(model, tokenizer, [], NEW, return_stopped=True) == ([], [])

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.notebook
 
 
 def test_01_tokenizer_and_phi2_from_the_hub(run_notebook_hub, tmp_path_factory) -> None:
-    empty_cache = tmp_path_factory.mktemp("course-cache")  # nothing cached: a build would show up here
+    empty_cache = tmp_path_factory.mktemp("course-cache")  # nothing cached: a conversion would show up here
     r = run_notebook_hub("01_pretraining_concepts", env={"COURSE_CACHE": str(empty_cache)}, PRETRAIN_STEPS=10)
     assert r["source"] == "hub" and r["pretrain_steps"] == 10
-    assert not list(empty_cache.iterdir()), "the hub path (gpu profile) built the CPU tiny base"
+    assert not list(empty_cache.iterdir()), "the hub path (gpu profile) converted the offline SmolLM2 base"
     assert r["phi2_vocab"] == 50_295  # the fixture carries Phi-2's tokenizer layout
     assert math.isfinite(r["val_ppl_after"])
 

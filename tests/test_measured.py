@@ -80,7 +80,7 @@ def test_notebook_headers_state_the_estimate_the_settings_give() -> None:
     s3, s4, s5 = SETTINGS["03"]["gpu"], SETTINGS["04"]["gpu"], SETTINGS["05"]["gpu"]
     row = (s4.per_device_train_batch_size, s4.max_length)
     tokens = {  # 03: the Phi-2 classifier, every row counted at max_length (an upper bound)
-        "03_sentiment_classification_heads": s3.decoder_train_size * s3.num_train_epochs * s3.max_length,
+        "03_sentiment_classification_heads": s3.decoder_train_size * s3.decoder_num_train_epochs * s3.max_length,
         "04_qlora_phi2_dialogue_summarization": training_tokens(s4.max_steps, row[0], s4.gradient_accumulation_steps,
                                                                 row[1]),
         "05_evaluation_and_iteration": training_tokens(s5.fallback_max_steps, row[0], s4.gradient_accumulation_steps,

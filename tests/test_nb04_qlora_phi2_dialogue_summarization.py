@@ -1,7 +1,7 @@
-"""Smoke run of notebook 04: QLoRA fine-tuning must beat the base clearly and survive save/reload/merge."""
+"""Smoke run of notebook 04 on SmolLM2-135M-Instruct: QLoRA fine-tuning must beat the zero-shot base and both
+model-free baselines with intervals, invent few details, stop at eos, and survive save/reload/merge."""
 
 import json
-import math
 
 import pytest
 from safetensors import safe_open
@@ -15,12 +15,30 @@ def results(run_notebook) -> dict:
 
 
 @pytest.mark.notebook
-def test_fine_tuned_beats_base(results) -> None:
+def test_fine_tuned_beats_zero_shot(results) -> None:
     r = results
     assert r["n_test"] == 150  # the whole shipped test split, not a handful
-    assert r["rougeL_ft"] >= 0.30  # facts must be copied from each shipped dialogue: 0.347 measured, lead 0.330
+    assert r["base_model"] == "llama"  # SmolLM2, the pretrained offline base
     assert r["rougeL_ft"] >= r["rougeL_base"] + 0.20
     assert r["rougeL_gain_ci_low"] > 0.10  # the gain is not noise
+
+
+@pytest.mark.notebook
+def test_fine_tuned_beats_both_model_free_baselines_with_intervals(results) -> None:
+    """The course's central claim on the path everyone runs: the fine-tuned model reads its dialogue."""
+    r = results
+    assert r["rougeL_vs_retrieval_ci_low"] > 0  # beats copying the nearest training summary
+    for metric in ("rouge1", "rouge2", "rougeL"):
+        assert r[f"{metric}_vs_lead_ci_low"] > 0, metric  # and the first turns, on every ROUGE
+
+
+@pytest.mark.notebook
+def test_few_invented_details_and_summaries_that_stop(results) -> None:
+    r = results
+    assert r["invented_ft"] <= 0.10 and r["invented_ft"] < r["invented_retrieval"]
+    assert r["invented_refs"] == 0  # the check itself finds nothing in the references
+    assert r["run_on_ft"] <= 0.05  # the model learned to end with eos
+    assert 0 <= r["run_on_base"] <= 1
 
 
 @pytest.mark.notebook
@@ -67,7 +85,7 @@ def test_artifacts_for_notebook_05(results, run_dir) -> None:
 
 @pytest.mark.notebook
 def test_smoke_budget(results) -> None:
-    assert results["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
+    assert results["_seconds"] < 2400  # a hang guard: timings on a shared 2-core machine vary 2x
 
 
 @pytest.mark.notebook
@@ -83,10 +101,8 @@ def test_model_free_baselines_beside_the_result(results, shipped_baselines) -> N
 
 
 @pytest.mark.notebook
-def test_copy_probe_explains_why_retrieval_wins(results) -> None:
-    """4.4's copy probe: the tiny base pays about as much for a text's second reading as for its first,
-    so it cannot copy facts from a dialogue (4.12 gives this as the reason retrieval stays ahead). A base
-    that learns to copy fails this test: then re-read 4.4's printed verdict and rewrite 4.12's bullet."""
+def test_copy_probe_shows_a_base_that_reads_its_context(results) -> None:
+    """4.4's copy probe: the pretrained base reads a repeated text far more cheaply the second time (the verdict
+    4.4 prints and the summary's bullet on retrieval rely on it)."""
     r = results
-    assert 0 < r["copy_loss_first"] and math.isfinite(r["copy_loss_second"])
-    assert r["copy_loss_second"] > 0.5 * r["copy_loss_first"]  # the line 4.4 prints: "barely uses the first copy"
+    assert 0 < r["copy_loss_second"] < 0.5 * r["copy_loss_first"]

@@ -52,7 +52,7 @@ def test_finetuned_beats_base_with_confidence(r) -> None:
 
 @pytest.mark.notebook
 def test_iteration_decision_follows_the_rule(r) -> None:
-    assert r["iter_lora_r"] != 32 and 50 <= r["iter_max_steps"] <= 100
+    assert r["iter_lora_r"] != 32 and 8 <= r["iter_max_steps"] <= 100
     assert r["iter_ci_low"] <= r["iter_diff"] <= r["iter_ci_high"]
     assert r["iter_diff"] == pytest.approx(r["iter_rougeL_candidate"] - r["iter_rougeL_r32"])
     # non-inferiority, margin fixed in the profile before the run: adopt the cheaper rank unless the paired
@@ -74,11 +74,11 @@ def test_overfitting_and_early_stopping(r) -> None:
 @pytest.mark.notebook
 def test_bias_and_safety_checks_and_budget(r) -> None:
     assert 0 <= r["worst_topic_rougeL"] <= r["best_topic_rougeL"] <= 1
-    assert 0 <= r["swap_identical"] <= 1 and 0 <= r["swap_agreement"] <= 1
+    assert 0 <= r["swap_identical"] <= 1 and 0 <= r["swap_agreement"] <= 1 and r["swap_n"] >= 40
     assert 0 <= r["invented_share"] <= 1
     assert r["source_04"].startswith(("reused", "retrained"))
     if r["source_04"].startswith("reused") and r["clf_source"].startswith("reused"):
-        assert r["_seconds"] < 1200  # a hang guard: timings on a shared 2-core machine vary 5x
+        assert r["_seconds"] < 2400  # a hang guard: timings on a shared 2-core machine vary 2x
 
 
 @pytest.mark.notebook

@@ -18,7 +18,7 @@ def test_phi2_shape_matches_published_config() -> None:
 
 def test_course_lora_config_gives_20971520_trainable() -> None:
     """r=32 on q/k/v/dense over 32 layers: 32 * 4 * 32 * (2560 + 2560) = 20,971,520."""
-    model = get_peft_model(phi2_on_meta(), make_lora_config())
+    model = get_peft_model(phi2_on_meta(), make_lora_config(target_modules=PHI_LORA_TARGETS))
     trainable, total = count_parameters(model)
     assert trainable == 20_971_520 == 32 * 4 * 32 * (2560 + 2560)
     assert total == 2_800_655_360

@@ -1,6 +1,6 @@
 """Notebook 04 writes its recipe (BitsAndBytesConfig, LoraConfig, SFTConfig) in its own cells, and
-notebook 05 and the script build the same objects with helpers. The notebook's checked cells compare
-the two on the profile that runs (smoke); here the SFTConfig cell runs on the profile a learner
+notebook 05 and the script build the same objects with helpers. These tests compare
+the two (no equality prints on the page); the SFTConfig cell runs on the profile a learner
 gets on a T4 too, so the page and the helper cannot drift apart on the Colab path either."""
 
 from __future__ import annotations
@@ -57,13 +57,14 @@ def test_the_comparison_sees_a_changed_argument() -> None:
 def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
     from transformers import BitsAndBytesConfig
 
-    from helpers.models import make_bnb_config, make_lora_config
+    from helpers.models import LORA_TARGETS, make_bnb_config, make_lora_config
 
     lora_src = _cell("lora_config = LoraConfig(")
     lora_src = lora_src[lora_src.index("lora_config = LoraConfig("):lora_src.index("\n)\n") + 3]
-    scope = {"LORA_R": 32, "S": resolve_profile("smoke").settings("04")}
-    exec("from peft import LoraConfig\n" + lora_src, scope)  # noqa: S102
-    assert scope["lora_config"] == make_lora_config(r=32)
+    for targets in LORA_TARGETS.values():  # Phi-2 on gpu, SmolLM2 (Llama) on smoke
+        scope = {"LORA_R": 32, "S": resolve_profile("smoke").settings("04"), "targets": targets}
+        exec("from peft import LoraConfig\n" + lora_src, scope)  # noqa: S102
+        assert scope["lora_config"] == make_lora_config(target_modules=targets, r=32)
     bnb_src = _cell("bnb_config = BitsAndBytesConfig(")
     bnb_src = bnb_src[bnb_src.index("bnb_config = BitsAndBytesConfig("):bnb_src.index("\n)\n") + 3]
     for dtype in (torch.float16, torch.bfloat16, torch.float32):
@@ -73,7 +74,7 @@ def test_notebook_04_lora_and_bnb_configs_equal_the_helpers() -> None:
 
 
 def test_notebook_01_pretraining_loop_equals_the_helper() -> None:
-    """Notebook 01 writes its pretraining loop; the offline base is built by the helper's copy.
+    """Notebook 01 writes its pretraining loop; helpers.models.pretrain_causal_lm is its reusable copy.
     From the same weights and seed they must give the same losses, step for step."""
     import copy
     import math
@@ -84,7 +85,7 @@ def test_notebook_01_pretraining_loop_equals_the_helper() -> None:
     nb01 = NB04.parent / "01_pretraining_concepts.ipynb"
     src = [c.source for c in nbformat.read(nb01, as_version=4).cells if "def pretrain(" in c.source]
     assert len(src) == 1, "notebook 01 should write its loop in one cell as `def pretrain(`"
-    body = src[0][src[0].index("def pretrain("):src[0].index("\n\n\n# Same weights")]
+    body = src[0][src[0].index("def pretrain("):]
     scope = {"torch": torch, "math": math, "evaluate_lm_loss": evaluate_lm_loss}
     exec(body, scope)  # noqa: S102 - the notebook's own function
     torch.manual_seed(0)

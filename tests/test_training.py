@@ -10,7 +10,7 @@ import torch
 from datasets import Dataset
 
 from helpers.compat import checkpointing_args, is_checkpointing
-from helpers.models import make_lora_config, phi_config, train_tokenizer
+from helpers.models import PHI_LORA_TARGETS, make_lora_config, phi_config, train_tokenizer
 from helpers.profiles import Profile
 from helpers.training import (
     PeakMemory,
@@ -37,6 +37,11 @@ SENTENCES = [
 ]
 TINY = {"vocab_size": 300, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
         "num_attention_heads": 2, "partial_rotary_factor": 0.5, "max_position_embeddings": 128}
+
+
+def phi_lora(**kwargs):
+    """The course's LoRA config on Phi's attention projections (the tiny test models are Phi)."""
+    return make_lora_config(target_modules=PHI_LORA_TARGETS, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +97,7 @@ def test_sft_config_packs_whole_examples_on_both_profiles(tmp_path) -> None:
 
 def test_training_batches_are_packed_without_cross_talk(tiny_model, tokenizer, tmp_path) -> None:
     """A training batch is one padding-free row; its loss equals that of its examples run one by one."""
-    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))  # use_cache=False, as in training
+    model = prepare_for_qlora(tiny_model, phi_lora(r=4))  # use_cache=False, as in training
     rows = pc_rows(12)
     trainer = make_sft_trainer(SMOKE, model, tokenizer, rows, pc_rows(4), str(tmp_path), max_steps=1,
                                max_length=256, per_device_train_batch_size=2)  # 3 per row
@@ -129,7 +134,7 @@ def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer,
     rows = pc_rows(16)
     lora_b = {}
     for batch_size, accumulation in ((4, 1), (2, 2), (1, 4)):  # (2, 2): flattened rows under accumulation
-        model = prepare_for_qlora(new_tiny_phi(tokenizer), make_lora_config(r=4, dropout=0.0))
+        model = prepare_for_qlora(new_tiny_phi(tokenizer), phi_lora(r=4, dropout=0.0))
         trainer = make_sft_trainer(SMOKE, model, tokenizer, rows, pc_rows(4), str(tmp_path / f"{batch_size}"),
                                    max_steps=1, max_length=64, per_device_train_batch_size=batch_size,
                                    gradient_accumulation_steps=accumulation, optim="sgd", learning_rate=1.0,
@@ -159,7 +164,7 @@ def test_sft_config_rejects_unknown_arguments(tmp_path) -> None:
 
 
 def test_prepare_for_qlora_adds_adapters_and_turns_off_cache(tiny_model) -> None:
-    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))
+    model = prepare_for_qlora(tiny_model, phi_lora(r=4))
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     assert trainable == TINY["num_hidden_layers"] * 4 * 4 * (32 + 32)  # layers x modules x r x (in+out)
     assert model.config.use_cache is False
@@ -189,7 +194,7 @@ def test_generate_summaries_bad_input(tiny_model, tokenizer) -> None:
 
 
 def test_train_summarizer_trains_and_logs(tiny_model, tokenizer, tmp_path) -> None:
-    model = prepare_for_qlora(tiny_model, make_lora_config(r=4))
+    model = prepare_for_qlora(tiny_model, phi_lora(r=4))
     trainer = train_summarizer(SMOKE, model, tokenizer, pc_rows(16), pc_rows(4), str(tmp_path),
                                max_steps=4, eval_steps=2, logging_steps=1, save_steps=4,
                                per_device_train_batch_size=4, learning_rate=1e-2)
@@ -217,7 +222,7 @@ def test_loss_history_splits_train_and_eval() -> None:
 def test_saved_adapter_dtype_reads_the_file(tiny_model, tmp_path) -> None:
     from peft import get_peft_model
 
-    model = get_peft_model(tiny_model, make_lora_config(r=2))
+    model = get_peft_model(tiny_model, phi_lora(r=2))
     for name, param in model.named_parameters():
         if "lora_" in name:
             param.data = param.data.to(torch.bfloat16)  # what TRL does to QLoRA adapters
