@@ -124,7 +124,7 @@ def token_counts(batch: dict[str, torch.Tensor]) -> tuple[int, int]:
 
 
 # ----------------------------------------------------------------------------------------------
-# models: tiny Phi (cached base or random) and Phi-2's real shape with random weights
+# models: tiny Phi (a saved one from --base-dir, or random) and Phi-2's real shape with random weights
 # ----------------------------------------------------------------------------------------------
 def model_config(model: str, vocab_size: int):
     """PhiConfig for --model: the tiny shape or Phi-2's published one (no download)."""

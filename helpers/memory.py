@@ -303,10 +303,10 @@ def training_peak(shape: Any, method: str, batch_size: int, seq_len: int,
     _check_counts(batch_size=batch_size, seq_len=seq_len, lora_r=lora_r, extra_trainable=extra_trainable)
     if method in ("lora", "qlora") and lora_r < 1:
         raise ValueError(f"method {method!r} needs lora_r >= 1, got {lora_r}")
-    if lora_targets is None:
-        from .models import PHI_LORA_TARGETS
+    if lora_targets is None:  # the architecture's attention projections, as the notebooks adapt them
+        from .models import lora_targets as targets_of
 
-        lora_targets = PHI_LORA_TARGETS
+        lora_targets = targets_of(shape) if method in ("lora", "qlora") else []
     model = meta_model(shape)
     compute = _format_name(compute)
     split = split_parameters(model, lora_r, list(lora_targets))
@@ -332,7 +332,7 @@ class TrainingPlan:
     method: str = "qlora"
     compute: torch.dtype | str = "fp16"
     lora_r: int = 0
-    lora_targets: tuple[str, ...] | None = None  # None: Phi's q/k/v/dense projections
+    lora_targets: tuple[str, ...] | None = None  # None: the architecture's (helpers.models.lora_targets)
     gradient_checkpointing: bool = True
     kbit_prepared: bool = True
     extra_trainable: int = 0

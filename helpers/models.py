@@ -384,8 +384,8 @@ def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> B
 
 
 def lora_targets(config: Any) -> list[str]:
-    """The attention projections LoRA adapts in a model with this config (or model_type string)."""
-    model_type = config if isinstance(config, str) else getattr(config, "model_type", None)
+    """The attention projections LoRA adapts in a model with this config (or the model, or a model_type string)."""
+    model_type = config if isinstance(config, str) else getattr(getattr(config, "config", config), "model_type", None)
     if model_type not in LORA_TARGETS:
         raise ValueError(f"no LoRA targets known for model_type {model_type!r}; known: {sorted(LORA_TARGETS)}. "
                          "Pass target_modules= with the model's attention projection names (print(model) shows them).")

@@ -442,3 +442,15 @@ def test_swap_speakers_and_check() -> None:
     assert C.check_speaker_swap(rows, naive)["tag counts not swapped"] >= 1
     with pytest.raises(ValueError):
         C.check_speaker_swap(rows, aug.select([]))
+
+
+def test_general_text_is_paragraphs_and_refuses_a_missing_or_empty_file(tmp_path) -> None:
+    from helpers.data import load_general_text
+
+    paragraphs = load_general_text()
+    assert len(paragraphs) == 8 and all(len(p.split()) > 40 and "\n" not in p for p in paragraphs)
+    with pytest.raises(FileNotFoundError, match="ships with the repository"):
+        load_general_text(tmp_path / "missing.txt")
+    (tmp_path / "empty.txt").write_text("\n\n  \n")
+    with pytest.raises(ValueError, match="holds no text"):
+        load_general_text(tmp_path / "empty.txt")

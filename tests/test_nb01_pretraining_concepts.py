@@ -24,7 +24,7 @@ def test_the_pretrained_model_beside_the_scratch_model(run_notebook) -> None:
     """1.6: the model pretrained at scale (SmolLM2 on smoke) spends far fewer bits per byte on general text the
     course wrote, and copies from its context, which the scratch model cannot."""
     r = run_notebook(NOTEBOOK)
-    assert r["big_model"] == "llama" and 1e8 < r["params_big"] < 2e8  # SmolLM2-135M
+    assert r["big_arch"] == "llama" and 1e8 < r["params_big"] < 2e8  # SmolLM2-135M-Instruct
     assert r["bpb_general_big"] < 0.6 * r["bpb_general_tiny"]
     assert r["copy_second_big"] < 0.5 * r["copy_first_big"]  # reads the repeated text far more cheaply
     assert r["copy_second_tiny"] > 0.5 * r["copy_first_tiny"]  # the scratch model barely can

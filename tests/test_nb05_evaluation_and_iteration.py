@@ -52,7 +52,7 @@ def test_finetuned_beats_base_with_confidence(r) -> None:
 
 @pytest.mark.notebook
 def test_iteration_decision_follows_the_rule(r) -> None:
-    assert r["iter_lora_r"] != 32 and 8 <= r["iter_max_steps"] <= 100
+    assert r["iter_lora_r"] != 32 and 6 <= r["iter_max_steps"] <= 100
     assert r["iter_ci_low"] <= r["iter_diff"] <= r["iter_ci_high"]
     assert r["iter_diff"] == pytest.approx(r["iter_rougeL_candidate"] - r["iter_rougeL_r32"])
     # non-inferiority, margin fixed in the profile before the run: adopt the cheaper rank unless the paired

@@ -55,7 +55,8 @@ def test_source_is_separate_from_scale(monkeypatch) -> None:
     assert p.model_id("causal_lm") == "microsoft/phi-2"
     assert p.model_id("encoder") == "sentence-transformers/all-MiniLM-L6-v2"
     assert p.settings("04").max_steps == profiles.SETTINGS["04"]["smoke"].max_steps
-    assert resolve_profile("smoke", verbose=False, source="local").model_id("causal_lm") == "SmolLM2-135M-Instruct-packaged"
+    local = resolve_profile("smoke", verbose=False, source="local")
+    assert local.model_id("causal_lm") == "SmolLM2-135M-Instruct-packaged"
     monkeypatch.setenv(profiles.SOURCE_ENV, "s3")
     with pytest.raises(ValueError, match="'hub' or 'local'"):
         resolve_profile("smoke", verbose=False)
