@@ -38,9 +38,8 @@ TINY_PHI = {
     "vocab_size": 4096, "hidden_size": 128, "intermediate_size": 512, "num_hidden_layers": 4,
     "num_attention_heads": 4, "partial_rotary_factor": 0.4, "max_position_embeddings": 512,
 }
-# How the offline base is pretrained (notebook 01 runs exactly this).
-# 800 steps: a GPU sweep (scratch runs, see notebook 04's notes) found LoRA summarization only
-# works once pretraining has gone past ~600 steps; 300 steps left the model ignoring the dialogue.
+# How notebook 01 pretrains the tiny Phi: batch, block length, learning rate, seed (`steps` is the gpu profile's
+# run; smoke runs PretrainingSettings.max_steps). Nothing later fine-tunes it: notebooks 02-05 use SmolLM2 or Phi-2.
 TINY_PRETRAIN = {"steps": 800, "batch_size": 8, "block_size": 512, "lr": 5e-3, "seed": 0}
 
 # Phi-2's published shape: https://huggingface.co/microsoft/phi-2/blob/main/config.json
@@ -332,7 +331,7 @@ def convert_gguf_snapshot(gguf_path: Path, out_dir: Path) -> Path:
 def offline_base_path(convert: bool = True) -> Path:
     """The cached safetensors snapshot of the offline base; converted from the packaged GGUF on first use.
 
-    Keyed by the wheel's version and the conversion recipe. The conversion takes about 30 s on 2 CPU cores.
+    Keyed by the wheel's version and the conversion recipe. The conversion takes about 40 s on 2 CPU cores.
     """
     gguf_path = packaged_gguf()
     version = metadata.version(OFFLINE_BASE["distribution"])

@@ -51,7 +51,7 @@ SEED_LORA_R = 32
 class PretrainingSettings:
     """Notebook 01: a run of the offline base's pretraining recipe, then greedy continuations."""
 
-    max_steps: int  # pretraining steps (helpers.models.TINY_PRETRAIN holds the base's full 800)
+    max_steps: int  # pretraining steps of the tiny Phi (helpers.models.TINY_PRETRAIN holds its recipe)
     num_samples: int = 3  # prompts continued greedily after training
     max_new_tokens: int = 40
 
@@ -157,8 +157,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # gpu: 40 steps x 16 packed rows of <= 512 tokens (about two DialogSum examples per row, ~1,300
     # examples): 18-26 min of training on a free Colab T4 by helpers.measured.t4_training_estimate
     # (an estimate from H100 measurements, not a T4 measurement); smoke: SmolLM2 in NF4 on the 2-core CPU costs
-    # about 12 s per update of 2 packed rows of <= 384 tokens (~4 dialogues; measured), so 36 updates see ~150
-    # dialogues. Peak lr 4e-3: with warmup and cosine decay the mean rate is about half the peak; at 2e-3 the
+    # about 9 s per update of 2 packed rows of <= 384 tokens (~4 dialogues; notebook 04 prints it), so 36 updates see
+    # ~150 dialogues. Peak lr 4e-3: with warmup and cosine decay the mean rate is about half the peak; at 2e-3 the
     # model reached ROUGE-L 0.470 on the first 64 test dialogues after 36 updates (retrieval 0.506; measured).
     # 2 x 1 keeps each padding-free micro-batch short: without FlashAttention's varlen kernel it attends
     # over its whole flattened row, a cost that grows with the square of the rows per micro-batch.
@@ -184,7 +184,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04
     # outputs: a fresh Colab runtime) near 45 minutes on a T4: a shorter fallback retrain, short
     # iteration and overfitting runs of 4-row steps, the iteration scored on iter_n_val validation dialogues.
-    # smoke: SmolLM2 costs ~12 s per 2-row update on the 2-core CPU, so the side runs are short: the iteration
+    # smoke: SmolLM2 costs ~9 s per 2-row update on the 2-core CPU, so the side runs are short: the iteration
     # loop's variants 6 updates each, scored on 24 validation dialogues; the overfitting run 12 updates on 8
     # dialogues (6 epochs), evaluated on 8; the role-swap check on the first 40 test dialogues.
     "05": {
