@@ -31,7 +31,6 @@ LORA_TARGETS: dict[str, list[str]] = {
     "llama": ["q_proj", "k_proj", "v_proj", "o_proj"],  # SmolLM2, the offline base: the same four projections
 }
 PHI_LORA_TARGETS = LORA_TARGETS["phi"]
-BASE_VERSION = "1"  # bump when the recipe below changes, so caches rebuild
 
 # The tiny model keeps Phi-2's architecture and module names, at 1/20 the width.
 TINY_PHI = {
