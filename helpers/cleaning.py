@@ -300,14 +300,19 @@ def _untagged(text: str) -> str:
 
 
 def check_speaker_swap(original: Dataset, augmented: Dataset) -> dict[str, int]:
-    """Count augmented rows that break the swap's promises (0s mean labels stayed right)."""
+    """Count augmented rows that break each of the swap's promises, and rows that break any (all 0: labels
+    stayed right). A row counts once per promise, whichever of its columns broke it, and once in
+    "rows with a problem" however many promises it broke, so that count never exceeds the rows checked."""
     bad = Counter({"not an involution": 0, "tag counts not swapped": 0, "summary changed otherwise": 0})
+    rows_bad = 0
     for o, a in zip(original, augmented, strict=True):
-        for col in ("dialogue", "summary"):
-            if swap_speakers(a[col]) != o[col]:
-                bad["not an involution"] += 1
-            if (a[col].count("#Person1#"), a[col].count("#Person2#")) != (
-                    o[col].count("#Person2#"), o[col].count("#Person1#")):
-                bad["tag counts not swapped"] += 1
-        bad["summary changed otherwise"] += _untagged(a["summary"]) != _untagged(o["summary"])
-    return dict(bad)
+        broken = {
+            "not an involution": any(swap_speakers(a[col]) != o[col] for col in ("dialogue", "summary")),
+            "tag counts not swapped": any(
+                (a[col].count("#Person1#"), a[col].count("#Person2#"))
+                != (o[col].count("#Person2#"), o[col].count("#Person1#")) for col in ("dialogue", "summary")),
+            "summary changed otherwise": _untagged(a["summary"]) != _untagged(o["summary"]),
+        }
+        bad.update({reason: 1 for reason, hit in broken.items() if hit})
+        rows_bad += any(broken.values())
+    return {**bad, "rows with a problem": rows_bad}

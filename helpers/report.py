@@ -77,4 +77,4 @@ def run_time(notebook: str) -> str:
     if notebook not in _STARTED:
         raise RuntimeError(f"call report.reset({notebook!r}) at the top of the notebook first")
     seconds = time.perf_counter() - _STARTED[notebook]
-    return f"{notebook}: this run took {seconds / 60:.1f} min ({seconds:.0f} s) from the setup cell on"
+    return f"{notebook}: this run took {seconds / 60:.1f} min ({seconds:.0f} s) from the cell after the parameters on"

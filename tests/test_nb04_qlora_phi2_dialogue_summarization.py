@@ -21,18 +21,19 @@ def test_fine_tuned_beats_zero_shot(results) -> None:
     assert r["base_model"] == "llama"  # SmolLM2, the pretrained offline base
     assert r["rougeL_ft"] >= r["rougeL_base"] + 0.20
     assert r["rougeL_gain_ci_low"] > 0.10  # the gain is not noise
+    assert r["n_zero_shot"] == 50  # the run-on base on a subset (helpers/profiles.py says why); the rest on all
 
 
 @pytest.mark.notebook
-def test_fine_tuned_beats_lead_and_reads_its_dialogue(results) -> None:
-    """The fine-tuned model beats the first turns on every ROUGE with an interval, and, unlike retrieval, takes
-    its facts from its own dialogue. Against retrieval on ROUGE-L the committed smoke run is level (its paired
-    interval spans 0; issue 21 asks for it above 0, which 36 CPU updates do not reach): the notebook prints it
-    and says what it means, and test_model_free_baselines_beside_the_result checks the interval."""
+def test_fine_tuned_beats_lead_and_retrieval(results) -> None:
+    """The fine-tuned model beats the first turns on every ROUGE and copying the nearest training summary on
+    ROUGE-L, each with a paired interval above 0 (issue 21: 36 CPU updates left it level with retrieval, CI
+    -0.060 to +0.014; the smoke budget is 72)."""
     r = results
     for metric in ("rouge1", "rouge2", "rougeL"):
         assert r[f"{metric}_vs_lead_ci_low"] > 0, metric
-    assert r["rougeL_vs_retrieval_ci_high"] > 0  # not worse than copying the nearest training summary
+    assert r["rougeL_vs_retrieval_ci_low"] > 0
+    assert r["max_steps"] == 72
 
 
 @pytest.mark.notebook

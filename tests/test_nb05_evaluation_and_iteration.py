@@ -39,6 +39,7 @@ def test_classifier_confusion_matrix(r) -> None:
 @pytest.mark.notebook
 def test_finetuned_beats_base_with_confidence(r) -> None:
     assert r["n_test"] == 150 and r["n_bootstrap"] >= 1000
+    assert r["n_zero_shot"] == 50  # notebook 04's zero-shot subset, read back from its saved predictions
     for metric in ("rouge1", "rouge2", "rougeL"):
         for system in ("base", "ft"):
             low, mean, high = (r[f"{metric}_{system}_{k}"] for k in ("ci_low", "mean", "ci_high"))
@@ -53,6 +54,7 @@ def test_finetuned_beats_base_with_confidence(r) -> None:
 @pytest.mark.notebook
 def test_iteration_decision_follows_the_rule(r) -> None:
     assert r["iter_lora_r"] != 32 and 6 <= r["iter_max_steps"] <= 100
+    assert r["iter_scale_r32"] == r["iter_scale_candidate"] == 1.0  # one change: the rank, not the update's scale
     assert r["iter_ci_low"] <= r["iter_diff"] <= r["iter_ci_high"]
     assert r["iter_diff"] == pytest.approx(r["iter_rougeL_candidate"] - r["iter_rougeL_r32"])
     # non-inferiority, margin fixed in the profile before the run: adopt the cheaper rank unless the paired

@@ -109,7 +109,8 @@ def test_settings_use_the_libraries_names() -> None:
         names = {f.name for f in dataclasses.fields(per_profile["smoke"])}
         assert not names & short, (notebook, names & short)
     summarization = {f.name for f in dataclasses.fields(profiles.SummarizationSettings)}
-    ours = {"n_val", "n_check", "gen_token_budget", "max_prompt_tokens", "max_new_tokens", "lora_r", "lora_alpha"}
+    ours = {"n_val", "n_check", "gen_token_budget", "max_prompt_tokens", "max_new_tokens", "lora_r", "lora_alpha",
+            "n_zero_shot"}
     assert summarization - ours <= library, summarization - ours - library
 
 

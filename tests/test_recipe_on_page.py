@@ -95,3 +95,71 @@ def test_notebook_01_pretraining_loop_equals_the_helper() -> None:
     here = scope["pretrain"](copy.deepcopy(model), blocks[:8], blocks[8:], **kw)
     helper = pretrain_causal_lm(copy.deepcopy(model), blocks[:8], blocks[8:], **kw)
     assert here == helper and len(here["train_loss"]) == 6
+
+
+NB03 = NB04.parent / "03_sentiment_classification_heads.ipynb"
+
+
+def _nb03_source(start: str, end: str) -> str:
+    """The notebook-03 code from `start` up to (not including) `end`, from the one cell holding `start`."""
+    cells = [c.source for c in nbformat.read(NB03, as_version=4).cells if c.cell_type == "code" and start in c.source]
+    assert len(cells) == 1, f"expected one cell of notebook 03 with {start!r}, found {len(cells)}"
+    body = cells[0][cells[0].index(start):]
+    return body[:body.index(end)] if end in body else body
+
+
+@pytest.mark.parametrize("gpu", [False, True], ids=["smoke-cpu", "t4"])
+def test_notebook_03_training_args_equal_the_helper(gpu: bool, fake_cuda, monkeypatch) -> None:
+    """Notebook 03 writes its TrainingArguments (3.4); helpers.classification.make_training_args is the copy that
+    notebook 05 and the tests use. Equal on the CPU smoke profile and on a T4's (fp16, no bf16)."""
+    from transformers import TrainingArguments
+
+    from helpers.classification import make_training_args
+    from helpers.profiles import show_progress
+
+    if gpu:
+        fake_cuda((7, 5), "Tesla T4", 15.0)
+    P = resolve_profile("gpu" if gpu else "smoke")
+    monkeypatch.undo()
+    S = P.settings("03")
+    scope = {"TrainingArguments": TrainingArguments, "show_progress": show_progress, "torch": torch, "P": P, "S": S,
+             "EPOCHS": S.num_train_epochs, "SEED": 3}
+    exec(_nb03_source("fp16 = ", "\n\n\n# "), scope)  # noqa: S102 - the notebook's own function
+    out = "/tmp/clf-args-test"
+    for lr, epochs in ((S.learning_rate, S.num_train_epochs), (S.lora_learning_rate, 1)):
+        page = scope["training_args"](out, lr, epochs)
+        helper = make_training_args(out, lr=lr, epochs=epochs, batch_size=S.per_device_train_batch_size,
+                                    fp16=scope["fp16"], bf16=scope["bf16"], use_cpu=P.device == "cpu", seed=3,
+                                    data_seed=3)
+        assert page.to_dict() == helper.to_dict()
+    assert scope["fp16"] == gpu and not scope["bf16"]  # a T4 computes in fp16
+
+
+def test_notebook_03_strategies_equal_build_classifier() -> None:
+    """Notebook 03's `build(strategy)` (3.5) and helpers.classification.build_classifier train the same tensors."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    from helpers.classification import build_classifier, label_maps
+    from helpers.data import SENTIMENT_LABELS
+    from helpers.models import encoder_path
+
+    P = resolve_profile("smoke")
+    S = P.settings("03")
+    id2label, label2id = label_maps(SENTIMENT_LABELS)
+    enc = encoder_path(P)
+    scope = {"LoraConfig": LoraConfig, "get_peft_model": get_peft_model, "AutoConfig": AutoConfig,
+             "AutoModelForSequenceClassification": AutoModelForSequenceClassification, "torch": torch,
+             "SENTIMENT_LABELS": SENTIMENT_LABELS, "id2label": id2label, "label2id": label2id, "enc_path": enc,
+             "S": S}
+    exec(_nb03_source("LABELS = {", "\n\n\ndef best_epoch"), scope)  # noqa: S102
+
+    def trainable(model: torch.nn.Module) -> list[tuple[str, tuple[int, ...]]]:
+        return [(name, tuple(p.shape)) for name, p in model.named_parameters() if p.requires_grad]
+
+    counts = {}
+    for strategy in ("frozen", "full", "lora", "random_init"):
+        here = trainable(scope["build"](strategy))
+        assert here == trainable(build_classifier(enc, strategy, SENTIMENT_LABELS, lora_r=S.lora_r)), strategy
+        counts[strategy] = len(here)
+    assert counts["frozen"] < counts["lora"] < counts["full"] == counts["random_init"]  # the strategies differ

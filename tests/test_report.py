@@ -61,4 +61,4 @@ def test_run_time_counts_from_reset(monkeypatch) -> None:
     clock = iter([100.0, 190.0])
     monkeypatch.setattr(report.time, "perf_counter", lambda: next(clock))
     report.reset("97_demo")
-    assert report.run_time("97_demo") == "97_demo: this run took 1.5 min (90 s) from the setup cell on"
+    assert report.run_time("97_demo") == "97_demo: this run took 1.5 min (90 s) from the cell after the parameters on"

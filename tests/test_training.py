@@ -127,7 +127,7 @@ def test_training_batches_are_packed_without_cross_talk(tiny_model, tokenizer, t
 
 
 def test_micro_batches_with_accumulation_make_the_update_of_one_batch(tokenizer, tmp_path) -> None:
-    """The smoke profile trains 8 rows per update as 2 x 4 accumulation steps (faster on CPU, notebook 04, 4.6):
+    """The smoke profile used to train 8 rows per update as 2 x 4 accumulation steps (it now trains 2 x 1):
     that is the same update only if the loss is divided by the summary tokens of the whole update, not
     averaged per micro-batch. Plain SGD, no dropout, no clipping: the LoRA B weights after one update are
     -lr x the gradient, so the two runs must agree."""
@@ -255,3 +255,31 @@ def test_memory_now_is_the_process_rss_on_cpu() -> None:
 
     rss = psutil.Process().memory_info().rss / 2**20
     assert memory_now_mb("cpu") == pytest.approx(rss, abs=16)
+
+
+def test_a_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights(tokenizer, tmp_path) -> None:
+    """A dropped Colab session loses the process, not the checkpoints: a run resumed from its step-2 checkpoint
+    (adapter, AdamW states, scheduler, data order) must end where the uninterrupted 4-step run ends."""
+    import shutil
+
+    settings = {"max_steps": 4, "max_length": 64, "per_device_train_batch_size": 2, "learning_rate": 1e-2,
+                "warmup_steps": 1, "eval_strategy": "no", "save_strategy": "steps", "save_steps": 2,
+                "save_total_limit": 2}
+
+    def trainer_in(out):
+        model = prepare_for_qlora(new_tiny_phi(tokenizer), phi_lora(r=4, dropout=0.0))
+        return make_sft_trainer(SMOKE, model, tokenizer, pc_rows(16), pc_rows(4), str(out), **settings)
+
+    def lora_weights(trainer) -> torch.Tensor:
+        return torch.cat([p.detach().flatten() for n, p in trainer.model.named_parameters() if "lora_" in n])
+
+    straight = trainer_in(tmp_path / "straight")
+    straight.train()
+    interrupted = trainer_in(tmp_path / "dropped")
+    interrupted.train()
+    shutil.rmtree(tmp_path / "dropped" / "checkpoint-4")  # the session died after the step-2 checkpoint
+    resumed = trainer_in(tmp_path / "dropped")  # a fresh runtime: new model, same folder
+    resumed.train(resume_from_checkpoint=True)  # the latest checkpoint in output_dir
+    assert resumed.state.global_step == 4
+    assert not torch.equal(lora_weights(resumed), lora_weights(trainer_in(tmp_path / "fresh")))  # it trained
+    torch.testing.assert_close(lora_weights(resumed), lora_weights(straight), rtol=1e-5, atol=1e-7)
