@@ -190,9 +190,10 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04
     # outputs: a fresh Colab runtime) near 45 minutes on a T4: a shorter fallback retrain, short
     # iteration and overfitting runs of 4-row steps, the iteration scored on iter_n_val validation dialogues.
-    # smoke: SmolLM2 costs ~9 s per 2-row update on the 2-core CPU, so the side runs are short: the iteration
-    # loop's variants 6 updates each, scored on 24 validation dialogues; the overfitting run 12 updates on 8
-    # dialogues (5 packed rows: about 4 epochs), evaluated on 8; the role-swap check on the first 40 test dialogues.
+    # smoke: SmolLM2 costs ~9-11 s per 2-row update on the 2-core CPU (notebook 04 prints it), so the side runs are
+    # short: the iteration loop's variants 6 updates each, scored on 24 validation dialogues; the overfitting run
+    # 12 updates on 8 dialogues (5 packed rows: about 4 epochs), evaluated on 8; the role-swap check on the first 40
+    # test dialogues.
     "05": {
         "gpu": EvaluationSettings(
             n_bootstrap=1000, iter_max_steps=15, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=100,

@@ -45,6 +45,8 @@ def test_finetuned_beats_base_with_confidence(r) -> None:
             low, mean, high = (r[f"{metric}_{system}_{k}"] for k in ("ci_low", "mean", "ci_high"))
             assert 0 <= low <= mean <= high <= 1
     assert r["rougeL_ft_ci_low"] > r["rougeL_base_ci_high"]  # the intervals do not even overlap
+    # the gain is paired on the base's dialogues: the difference of the two means printed on those dialogues
+    assert r["rougeL_gain"] == pytest.approx(r["rougeL_ft_first_mean"] - r["rougeL_base_mean"], abs=1e-9)
     assert r["rougeL_gain_ci_low"] > 0.10  # paired: fine-tuned - base is clearly positive
     assert r["rougeL_gain_ci_low"] <= r["rougeL_gain"] <= r["rougeL_gain_ci_high"]
     # the fine-tuned model writes summaries about as long as the references (within 30%)
