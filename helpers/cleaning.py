@@ -199,6 +199,18 @@ def prepare_dialogsum(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[
                         for s, r in clean.items()}), report
 
 
+def cleaning_summary(report: dict[str, dict[str, int]]) -> str:
+    """One line from a prepare_* report: rows in and out per split, then every nonzero reason (or "none").
+
+    For the notebooks that train on notebook 02's cleaning, so a reader sees what it removed or merged.
+    """
+    sizes = ", ".join(f"{split} {c['rows in']:,} -> {c['rows out']:,}" for split, c in report.items())
+    reasons = [f"{split}: " + ", ".join(f"{reason} {n:,}" for reason, n in counts.items())
+               for split, c in report.items()
+               if (counts := {k: v for k, v in c.items() if k not in ("rows in", "rows out") and v})]
+    return f"notebook 02's cleaning: rows {sizes}; removed, merged or normalized: {'; '.join(reasons) or 'none'}"
+
+
 def prepare_sentiment(ds: DatasetDict | dict[str, Any], bounds: dict[str, tuple[int, int]] | None = None
                       ) -> tuple[DatasetDict, dict[str, dict[str, int]]]:
     """Clean sentiment splits (notebook 02): labels as ClassLabel ids, and a count per step and split."""

@@ -168,6 +168,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # so it was the slowest pass (281 s for all 150; 73 s for 50), for a gap to the fine-tuned model that is no close
     # call: +0.37 ROUGE-L (paired CI +0.34 to +0.39) on all 150 after 36 updates, +0.43 (+0.37 to +0.48) on the
     # first 50 after 72 (measured by notebook 04); gpu keeps every dialogue.
+    # smoke's validation loss (8 evaluations, the curve of 4.6) reads 8 dialogues, and the reload and merge checks
+    # of 4.8 re-generate 8 test dialogues: checks, not results (an evaluation of 16 took ~17 s on 2 cores).
     # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
     # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
     # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536
@@ -179,12 +181,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "04": {
         "gpu": SummarizationSettings(
             max_steps=40, per_device_train_batch_size=4, gradient_accumulation_steps=4, learning_rate=2e-4,
-            warmup_steps=8, eval_steps=20, save_steps=40, logging_steps=10, max_length=512, packing=True,
+            warmup_steps=8, eval_steps=20, save_steps=10, logging_steps=10, max_length=512, packing=True,
             max_new_tokens=100, n_val=64, n_check=64, gen_token_budget=16384, max_prompt_tokens=1536),
         "smoke": SummarizationSettings(
             max_steps=72, per_device_train_batch_size=2, gradient_accumulation_steps=1, learning_rate=4e-3,
             warmup_steps=3, eval_steps=9, save_steps=36, logging_steps=3, max_length=384, packing=True,
-            max_new_tokens=48, n_val=16, n_check=16, gen_token_budget=4096, max_prompt_tokens=448, n_zero_shot=50),
+            max_new_tokens=48, n_val=8, n_check=8, gen_token_budget=4096, max_prompt_tokens=448, n_zero_shot=50),
     },
     # --- 05 evaluation and iteration (T4 times: see the notebook's header, estimates from
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04

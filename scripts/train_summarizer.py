@@ -26,7 +26,7 @@ import torch
 from transformers import HfArgumentParser
 from trl import SFTConfig
 
-from helpers.cleaning import group_references
+from helpers.cleaning import cleaning_summary, prepare_dialogsum
 from helpers.data import load_dialogsum
 from helpers.formatting import to_prompt_completion
 from helpers.metrics import rouge_scores
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> dict:
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    ds = load_dialogsum(profile.data_source)
+    ds, cleaning = prepare_dialogsum(load_dialogsum(profile.data_source))  # notebook 02's cleaning, as in 04
+    if rank == 0:
+        print(cleaning_summary(cleaning))
     try:
         model, tokenizer = load_causal_lm(profile, quantize="nf4" if args.quantize else None)
     except (ImportError, RuntimeError, ValueError) as err:
@@ -121,8 +123,7 @@ def main(argv: list[str] | None = None) -> dict:
         trainer.model.save_pretrained(out / "adapter")  # safetensors
         tokenizer.save_pretrained(out / "adapter")
         if args.n_test:
-            test = group_references(ds["test"])  # one row per dialogue, all its references
-            test = test.select(range(min(args.n_test, len(test))))
+            test = ds["test"].select(range(min(args.n_test, len(ds["test"]))))  # a row per dialogue, all references
             preds = generate_summaries(trainer.model, tokenizer, test["dialogue"],
                                        S.max_new_tokens, token_budget=S.gen_token_budget,
                                        max_prompt_tokens=S.max_prompt_tokens)

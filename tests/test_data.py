@@ -456,3 +456,15 @@ def test_general_text_is_paragraphs_and_refuses_a_missing_or_empty_file(tmp_path
     (tmp_path / "empty.txt").write_text("\n\n  \n")
     with pytest.raises(ValueError, match="holds no text"):
         load_general_text(tmp_path / "empty.txt")
+
+
+def test_cleaning_summary_counts_every_nonzero_reason() -> None:
+    report = {"train": {"rows in": 1500, "missing or empty": 0, "exact duplicate": 2, "references grouped": 0,
+                        "rows out": 1498},
+              "test": {"rows in": 150, "exact duplicate": 0, "references grouped": 100, "rows out": 50}}
+    line = C.cleaning_summary(report)
+    assert "train 1,500 -> 1,498" in line and "test 150 -> 50" in line
+    assert "train: exact duplicate 2" in line and "test: references grouped 100" in line
+    assert "missing or empty" not in line  # zero counts are left out
+    clean = {"train": {"rows in": 3, "exact duplicate": 0, "rows out": 3}}
+    assert C.cleaning_summary(clean).endswith("removed, merged or normalized: none")

@@ -22,6 +22,8 @@ def test_fine_tuned_beats_zero_shot(results) -> None:
     assert r["rougeL_ft"] >= r["rougeL_base"] + 0.20
     assert r["rougeL_gain_ci_low"] > 0.10  # the gain is not noise
     assert r["n_zero_shot"] == 50  # the run-on base on a subset (helpers/profiles.py says why); the rest on all
+    # the gain is paired on that subset: it is the fine-tuned model's score there minus the base's
+    assert r["rougeL_gain"] == pytest.approx(r["rougeL_ft_zs"] - r["rougeL_base"], abs=1e-9)
 
 
 @pytest.mark.notebook

@@ -1,5 +1,5 @@
 """One execution per notebook serves both checks: the recorded results (tests/test_nb0*) and here
-the regression check of deterministic outputs (cells marked NBVAL_CHECK_OUTPUT) against the
+the regression check of deterministic outputs (cells tagged nbval-check-output) against the
 committed notebook, sanitized with tests/nbval_sanitize.cfg. Runs after the results tests, so the
 session's cached execution is reused (file order)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbtools import checked_output_diffs, course_notebooks
+from nbtools import CHECK_TAG, checked_output_diffs, course_notebooks
 
 
 @pytest.mark.notebook
@@ -22,7 +22,7 @@ def test_checked_outputs_match_committed(path: Path, run_notebook, run_dir: Path
 
 def test_the_check_catches_a_changed_output(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[
+    nb.cells = [nbformat.v4.new_code_cell("print(1)", metadata={"tags": [CHECK_TAG]}, outputs=[
                     nbformat.v4.new_output("stream", name="stdout", text="took 3.2 s at 0x7f00ab\n42\n")]),
                 nbformat.v4.new_code_cell("print(2)", outputs=[
                     nbformat.v4.new_output("stream", name="stdout", text="unchecked\n")])]
@@ -44,7 +44,7 @@ def test_the_check_ignores_how_the_kernel_chunked_a_stream(tmp_path: Path) -> No
         return nbformat.v4.new_output("stream", name=name, text=text)
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[
+    nb.cells = [nbformat.v4.new_code_cell("print(1)", metadata={"tags": [CHECK_TAG]}, outputs=[
         stream("stderr", "kept 150 rows\n"), stream("stdout", "150 dialogues\n   words  ROUGE-L\n")])]
     committed, executed = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
     nbformat.write(nb, committed)

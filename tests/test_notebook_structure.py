@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from nbtools import NOTEBOOK_DIR, VOLATILE_CELL_KEYS, course_notebooks, setup_cell_source
+from nbtools import CHECK_TAG, NOTEBOOK_DIR, VOLATILE_CELL_KEYS, course_notebooks, setup_cell_source
 
 TESTS = Path(__file__).resolve().parent
 NOTEBOOKS = course_notebooks()
@@ -82,7 +82,9 @@ def test_committed_executed_and_clean(path: Path) -> None:
     assert "papermill" not in nb["metadata"]
     for cell in nb["cells"]:
         assert not set(VOLATILE_CELL_KEYS) & set(cell["metadata"]), "run-dependent metadata"
-    assert any("NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in cells), "no deterministic cell checked"
+    assert any(CHECK_TAG in c["metadata"].get("tags", []) for c in cells), "no deterministic cell checked"
+    markers = [line for c in cells for line in c["source"] if "NBVAL_" in line]
+    assert not markers, f"nbval markers in the code a learner reads: tag the cell ({CHECK_TAG}) instead: {markers}"
     headings = [line for c in nb["cells"] if c["cell_type"] == "markdown"
                 for line in "".join(c["source"]).splitlines() if line.startswith("## ")]
     assert any("Summary" in h for h in headings) and any("Exercise" in h for h in headings)

@@ -24,10 +24,11 @@ def _cell(marker: str) -> str:
     return cells[0]
 
 
-def _run_sft_config_cell(P, seed: int = 0) -> dict:
+def _run_sft_config_cell(P, seed: int = 0, checkpoint_dir: str | None = None) -> dict:
     S = P.settings("04")
     scope = {"P": P, "S": S, "torch": torch, "MAX_STEPS": S.max_steps, "BATCH_SIZE": S.per_device_train_batch_size,
-             "GRAD_ACCUM": S.gradient_accumulation_steps, "SEED": seed, "print": lambda *a, **k: None}
+             "GRAD_ACCUM": S.gradient_accumulation_steps, "SEED": seed, "CHECKPOINT_DIR": checkpoint_dir,
+             "print": lambda *a, **k: None}
     exec(_cell("args = SFTConfig("), scope)  # noqa: S102 - the notebook's own cell
     return scope
 
@@ -45,6 +46,19 @@ def test_notebook_04_sft_config_equals_the_helpers(gpu: bool, fake_cuda, monkeyp
     assert page.seed == 3  # the notebook's SEED parameter reaches the config
     if gpu:  # what a T4 learner trains with
         assert page.fp16 and not page.bf16 and page.activation_checkpointing and not page.use_cpu
+
+
+def test_notebook_04_checkpoints_go_to_the_chosen_folder(tmp_path) -> None:
+    """CHECKPOINT_DIR (a folder that outlives a Colab session) is where the page's trainer saves, so that
+    4.6's training cell finds a checkpoint there to resume from."""
+    chosen = tmp_path / "drive" / "04"
+    scope = _run_sft_config_cell(resolve_profile("smoke"), checkpoint_dir=str(chosen))
+    assert Path(scope["args"].output_dir) == chosen and chosen.is_dir()
+    assert scope["args"].save_strategy == "steps" and scope["args"].save_steps < scope["args"].max_steps
+    from helpers.profiles import SETTINGS
+
+    gpu_04 = SETTINGS["04"]["gpu"]
+    assert gpu_04.save_steps < gpu_04.max_steps  # on a T4 too: checkpoints during training, not only at the end
 
 
 def test_the_comparison_sees_a_changed_argument() -> None:

@@ -283,3 +283,33 @@ def test_a_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights(t
     assert resumed.state.global_step == 4
     assert not torch.equal(lora_weights(resumed), lora_weights(trainer_in(tmp_path / "fresh")))  # it trained
     torch.testing.assert_close(lora_weights(resumed), lora_weights(straight), rtol=1e-5, atol=1e-7)
+
+
+def test_checkpoint_folder_is_temporary_a_given_folder_or_a_clear_error(tmp_path, monkeypatch) -> None:
+    from helpers.training import checkpoint_folder
+
+    temp = checkpoint_folder(None, "04_qlora")
+    assert temp.is_dir() and not list(temp.iterdir()) and temp.name.startswith("04_qlora-")
+    assert checkpoint_folder(None, "04_qlora") != temp  # a new one per run
+    chosen = tmp_path / "drive-like" / "04"
+    assert checkpoint_folder(str(chosen), "04_qlora") == chosen and chosen.is_dir()  # created with its parents
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ValueError, match="is a file"):
+        checkpoint_folder(tmp_path / "a-file", "04_qlora")
+    monkeypatch.setitem(__import__("sys").modules, "google.colab", None)  # outside Colab: the import fails
+    with pytest.raises(ValueError, match="only works on Google Colab: give a folder path"):
+        checkpoint_folder("drive", "04_qlora")
+
+
+def test_last_checkpoint_is_the_newest_complete_one(tmp_path, capsys) -> None:
+    from helpers.training import last_checkpoint
+
+    assert last_checkpoint(tmp_path) is None  # nothing to resume: train from the start
+    for step, complete in ((5, True), (10, True), (15, False)):  # the session died while saving step 15
+        folder = tmp_path / f"checkpoint-{step}"
+        folder.mkdir()
+        if complete:
+            (folder / "trainer_state.json").write_text("{}")
+    (tmp_path / "checkpoint-notes").mkdir()  # not a step: ignored
+    assert last_checkpoint(tmp_path) == str(tmp_path / "checkpoint-10")  # numeric order, not text order
+    assert "checkpoint-15 has no trainer_state.json" in capsys.readouterr().out
