@@ -56,7 +56,7 @@ def sft_config_kwargs(P: Profile, output_dir: str, settings: SummarizationSettin
         "logging_steps": S.logging_steps,
         "save_strategy": "steps",  # checkpoints to resume from if a Colab session drops
         "save_steps": S.save_steps,
-        "save_total_limit": 1,
+        "save_total_limit": 2,  # the newest, and the one before it while the newest is still being written
         "max_length": S.max_length,  # was `max_seq_length` before TRL 0.20; with packing, the row length
         # Packing: best-fit-decreasing bins of whole examples, each row <= max_length tokens; a batch is
         # flattened into one padding-free row whose position_ids restart at every example, so no compute
@@ -135,9 +135,13 @@ def adapters_need_fp32(config: SFTConfig) -> bool:
 def train_summarizer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
                      eval_ds: Dataset, output_dir: str, config: SFTConfig | None = None,
                      **overrides: Any) -> SFTTrainer:
-    """Fine-tune `model` on prompt/completion rows with SFTTrainer; returns the trained trainer."""
+    """Fine-tune `model` on prompt/completion rows with SFTTrainer; returns the trained trainer.
+
+    `resume_from_checkpoint` in the config (the script's flag of that name) resumes from that checkpoint: the
+    Trainer itself only reads it when it is passed to `train()`.
+    """
     trainer = make_sft_trainer(P, model, tokenizer, train_ds, eval_ds, output_dir, config, **overrides)
-    trainer.train()
+    trainer.train(resume_from_checkpoint=trainer.args.resume_from_checkpoint)
     return trainer
 
 
@@ -298,53 +302,6 @@ def saved_adapter_dtype(adapter_dir: str | Path) -> torch.dtype:
                                 "save one with model.save_pretrained(adapter_dir)")
     with safe_open(str(path), "pt") as f:
         return f.get_tensor(next(iter(f.keys()))).dtype
-
-
-DRIVE_ROOT = Path("/content/drive")  # where Colab mounts Google Drive
-DRIVE_FOLDER = DRIVE_ROOT / "MyDrive" / "llm-finetuning-course"
-
-
-def checkpoint_folder(setting: str | Path | None, name: str) -> Path:
-    """The folder a training run writes its checkpoints to (notebook 04, 4.6), created if missing.
-
-    None: a new temporary folder (lost with the session). "drive": Google Drive on Colab, mounted here, in
-    MyDrive/llm-finetuning-course/<name>, so a dropped session keeps them. Any other value: that folder.
-    """
-    import tempfile
-
-    if setting is None:
-        return Path(tempfile.mkdtemp(prefix=f"{name}-"))
-    if str(setting) == "drive":
-        try:
-            from google.colab import drive  # only on Colab
-        except ImportError:
-            raise ValueError("CHECKPOINT_DIR='drive' mounts Google Drive, which only works on Google Colab: "
-                             "give a folder path instead (or None for a temporary folder)") from None
-        if not (DRIVE_ROOT / "MyDrive").is_dir():
-            drive.mount(str(DRIVE_ROOT))  # asks the learner to allow access
-        setting = DRIVE_FOLDER / name
-    folder = Path(setting).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f"CHECKPOINT_DIR={str(setting)!r} is a file: give a folder (it is created if missing)")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def last_checkpoint(folder: str | Path) -> str | None:
-    """The newest complete `checkpoint-<step>` in `folder` to resume from, or None.
-
-    A checkpoint is complete once the Trainer has written its `trainer_state.json` (the last file it saves);
-    a session that died while saving leaves one without it, which is skipped, with a note saying so.
-    """
-    steps = {}
-    for path in Path(folder).glob("checkpoint-*"):
-        if path.is_dir() and path.name.removeprefix("checkpoint-").isdigit():
-            steps[int(path.name.removeprefix("checkpoint-"))] = path
-    for step in sorted(steps, reverse=True):
-        if (steps[step] / "trainer_state.json").exists():
-            return str(steps[step])
-        print(f"{steps[step].name} has no trainer_state.json (saving was interrupted): not resumed from")
-    return None
 
 
 def load_adapter(P: Profile, adapter_dir: str | Path,

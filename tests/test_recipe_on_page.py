@@ -29,6 +29,9 @@ def _run_sft_config_cell(P, seed: int = 0, checkpoint_dir: str | None = None) ->
     scope = {"P": P, "S": S, "torch": torch, "MAX_STEPS": S.max_steps, "BATCH_SIZE": S.per_device_train_batch_size,
              "GRAD_ACCUM": S.gradient_accumulation_steps, "SEED": seed, "CHECKPOINT_DIR": checkpoint_dir,
              "print": lambda *a, **k: None}
+    setup = _cell("run_dir = checkpoint_folder(")  # the setup cell picks the checkpoint folder (4.6)
+    line = next(x for x in setup.splitlines() if x.startswith("run_dir = checkpoint_folder("))
+    exec("from helpers.checkpoints import checkpoint_folder\n" + line, scope)  # noqa: S102
     exec(_cell("args = SFTConfig("), scope)  # noqa: S102 - the notebook's own cell
     return scope
 
@@ -51,10 +54,11 @@ def test_notebook_04_sft_config_equals_the_helpers(gpu: bool, fake_cuda, monkeyp
 def test_notebook_04_checkpoints_go_to_the_chosen_folder(tmp_path) -> None:
     """CHECKPOINT_DIR (a folder that outlives a Colab session) is where the page's trainer saves, so that
     4.6's training cell finds a checkpoint there to resume from."""
-    chosen = tmp_path / "drive" / "04"
+    chosen = tmp_path / "runs"
     scope = _run_sft_config_cell(resolve_profile("smoke"), checkpoint_dir=str(chosen))
-    assert Path(scope["args"].output_dir) == chosen and chosen.is_dir()
+    assert Path(scope["args"].output_dir) == chosen / "04_qlora" and (chosen / "04_qlora").is_dir()
     assert scope["args"].save_strategy == "steps" and scope["args"].save_steps < scope["args"].max_steps
+    assert _run_sft_config_cell(resolve_profile("smoke"))["args"].save_strategy == "no"  # None: nothing to resume
     from helpers.profiles import SETTINGS
 
     gpu_04 = SETTINGS["04"]["gpu"]

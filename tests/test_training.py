@@ -262,6 +262,8 @@ def test_a_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights(t
     (adapter, AdamW states, scheduler, data order) must end where the uninterrupted 4-step run ends."""
     import shutil
 
+    from helpers.checkpoints import resume_point
+
     settings = {"max_steps": 4, "max_length": 64, "per_device_train_batch_size": 2, "learning_rate": 1e-2,
                 "warmup_steps": 1, "eval_strategy": "no", "save_strategy": "steps", "save_steps": 2,
                 "save_total_limit": 2}
@@ -279,37 +281,90 @@ def test_a_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights(t
     interrupted.train()
     shutil.rmtree(tmp_path / "dropped" / "checkpoint-4")  # the session died after the step-2 checkpoint
     resumed = trainer_in(tmp_path / "dropped")  # a fresh runtime: new model, same folder
-    resumed.train(resume_from_checkpoint=True)  # the latest checkpoint in output_dir
+    checkpoint, step = resume_point(tmp_path / "dropped", {"run": "same"})  # notebook 04's path (4.6)
+    assert step == 2 and checkpoint.endswith("checkpoint-2")
+    resumed.train(resume_from_checkpoint=checkpoint)
     assert resumed.state.global_step == 4
     assert not torch.equal(lora_weights(resumed), lora_weights(trainer_in(tmp_path / "fresh")))  # it trained
     torch.testing.assert_close(lora_weights(resumed), lora_weights(straight), rtol=1e-5, atol=1e-7)
+    # the script's flag: `resume_from_checkpoint` in the config reaches trainer.train() (the Trainer alone ignores it)
+    other_start = prepare_for_qlora(new_tiny_phi(tokenizer), phi_lora(r=4, dropout=0.0))
+    with torch.no_grad():  # a from-scratch run from these weights could not end at `straight`'s
+        for name, param in other_start.named_parameters():
+            if "lora_" in name:
+                param.add_(0.5)
+    scripted = train_summarizer(SMOKE, other_start, tokenizer, pc_rows(16), pc_rows(4), str(tmp_path / "scripted"),
+                                **settings, resume_from_checkpoint=checkpoint)
+    assert scripted.state.global_step == 4
+    torch.testing.assert_close(lora_weights(scripted), lora_weights(straight), rtol=1e-5, atol=1e-7)
 
 
 def test_checkpoint_folder_is_temporary_a_given_folder_or_a_clear_error(tmp_path, monkeypatch) -> None:
-    from helpers.training import checkpoint_folder
+    from helpers.checkpoints import checkpoint_folder
 
     temp = checkpoint_folder(None, "04_qlora")
     assert temp.is_dir() and not list(temp.iterdir()) and temp.name.startswith("04_qlora-")
     assert checkpoint_folder(None, "04_qlora") != temp  # a new one per run
-    chosen = tmp_path / "drive-like" / "04"
-    assert checkpoint_folder(str(chosen), "04_qlora") == chosen and chosen.is_dir()  # created with its parents
+    chosen = tmp_path / "runs"
+    assert checkpoint_folder(str(chosen), "04_qlora") == chosen / "04_qlora"  # created, with its parents
+    assert checkpoint_folder(chosen, "05_iteration") == chosen / "05_iteration"  # one setting, separate runs
+    assert (chosen / "04_qlora").is_dir()
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(ValueError, match="is a file"):
         checkpoint_folder(tmp_path / "a-file", "04_qlora")
+    with pytest.raises(ValueError, match="not mounted"):  # it would land on the runtime's disk and vanish
+        checkpoint_folder("/content/drive/MyDrive/runs", "04_qlora")
     monkeypatch.setitem(__import__("sys").modules, "google.colab", None)  # outside Colab: the import fails
     with pytest.raises(ValueError, match="only works on Google Colab: give a folder path"):
         checkpoint_folder("drive", "04_qlora")
 
 
 def test_last_checkpoint_is_the_newest_complete_one(tmp_path, capsys) -> None:
-    from helpers.training import last_checkpoint
+    from helpers.checkpoints import last_checkpoint
 
     assert last_checkpoint(tmp_path) is None  # nothing to resume: train from the start
-    for step, complete in ((5, True), (10, True), (15, False)):  # the session died while saving step 15
+    complete = ["adapter_model.safetensors", "optimizer.pt", "scheduler.pt", "trainer_state.json"]
+    # step 15: the session died while saving; step 20: a Drive copy that got its state file but not AdamW's
+    for step, files in ((5, complete), (10, complete), (15, complete[:1]), (20, [f for f in complete
+                                                                                 if f != "optimizer.pt"])):
         folder = tmp_path / f"checkpoint-{step}"
         folder.mkdir()
-        if complete:
-            (folder / "trainer_state.json").write_text("{}")
+        for name in files:
+            (folder / name).write_text("x")
     (tmp_path / "checkpoint-notes").mkdir()  # not a step: ignored
     assert last_checkpoint(tmp_path) == str(tmp_path / "checkpoint-10")  # numeric order, not text order
-    assert "checkpoint-15 has no trainer_state.json" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "checkpoint-20 is incomplete (no optimizer.pt" in said
+    assert "checkpoint-15 is incomplete (no optimizer.pt, scheduler.pt, trainer_state.json" in said
+
+
+def test_a_trainer_checkpoint_counts_as_complete(tokenizer, tmp_path) -> None:
+    """last_checkpoint's list of files is what the Trainer really writes for a LoRA run."""
+    from helpers.checkpoints import last_checkpoint
+
+    model = prepare_for_qlora(new_tiny_phi(tokenizer), phi_lora(r=4, dropout=0.0))
+    trainer = make_sft_trainer(SMOKE, model, tokenizer, pc_rows(8), pc_rows(4), str(tmp_path), max_steps=2,
+                               max_length=64, per_device_train_batch_size=2, eval_strategy="no",
+                               save_strategy="steps", save_steps=2, warmup_steps=0)
+    trainer.train()
+    assert last_checkpoint(tmp_path) == str(tmp_path / "checkpoint-2")
+
+
+def test_resume_point_refuses_a_folder_trained_with_other_settings(tmp_path) -> None:
+    import json
+
+    from helpers.checkpoints import resume_point
+
+    settings = {"model": "smollm2", "lora_r": 32, "targets": {"v_proj", "q_proj"}, "max_steps": 72}
+    assert resume_point(tmp_path, settings) == (None, 0)  # a new run: its settings are written
+    assert json.loads((tmp_path / "run_settings.json").read_text())["targets"] == ["q_proj", "v_proj"]
+    step = tmp_path / "checkpoint-36"
+    step.mkdir()
+    for name in ("adapter_model.safetensors", "optimizer.pt", "scheduler.pt"):
+        (step / name).write_text("x")
+    (step / "trainer_state.json").write_text(json.dumps({"global_step": 36}))
+    assert resume_point(tmp_path, {**settings, "targets": ["q_proj", "v_proj"]}) == (str(step), 36)  # same run
+    with pytest.raises(ValueError, match=r"lora_r: 32 then, 8 now.*new folder, or delete this one"):
+        resume_point(tmp_path, {**settings, "lora_r": 8})
+    with pytest.raises(ValueError, match="seed: None then, 1 now"):  # a setting added later counts too
+        resume_point(tmp_path, {**settings, "seed": 1})
