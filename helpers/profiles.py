@@ -170,6 +170,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # first 50 after 72 (measured by notebook 04); gpu keeps every dialogue.
     # smoke's validation loss (8 evaluations, the curve of 4.6) reads 8 dialogues, and the reload and merge checks
     # of 4.8 re-generate 8 test dialogues: checks, not results (an evaluation of 16 took ~17 s on 2 cores).
+    # gpu saves a checkpoint every 10 of its 40 steps (used only with CHECKPOINT_DIR, notebook 04's 4.6): a dropped
+    # Colab session loses at most 10 steps; each checkpoint is ~250 MB for Phi-2 (fp32 adapter + AdamW moments).
     # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
     # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
     # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536

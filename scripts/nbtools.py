@@ -124,6 +124,8 @@ CHECK_TAG = "nbval-check-output"
 def is_checked(cell: nbformat.NotebookNode) -> bool:
     """Whether a cell's output is compared with the committed one (its metadata tags hold CHECK_TAG)."""
     return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 SANITIZE_FILE = REPO_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
