@@ -14,13 +14,65 @@ import numpy as np
 import torch
 from datasets import Dataset
 from torch.utils.data import SequentialSampler
-from transformers import Trainer
+from transformers import (
+    AutoConfig,
+    AutoModelForSequenceClassification,
+    BertConfig,
+    BertForSequenceClassification,
+    Trainer,
+)
 
 from .models import count_parameters, make_lora_config
 from .profiles import show_progress
 from .text import check_texts
 
 STRATEGIES = ("frozen", "full", "lora", "random_init")
+POOLINGS = ("mean", "model")  # the head reads the mean over real tokens, or the architecture's own pooling
+
+
+class MeanPoolingBertConfig(BertConfig):
+    """A BERT config whose classifier reads mean pooling; its own model_type, so that loading a saved
+    classifier picks the mean-pooling class (or fails clearly) instead of silently reading BERT's pooler."""
+
+    model_type = "bert_mean_pooling"
+
+
+class BertMeanPoolingForSequenceClassification(BertForSequenceClassification):
+    """`BertForSequenceClassification` with the head on the mean of the last hidden states (pads excluded).
+
+    BERT's own head reads the pooler, tanh(dense([CLS])): right for a checkpoint pretrained with that layer, but a
+    sentence embedder such as all-MiniLM-L6-v2 was trained on mean pooling (notebook 03, 3.3's probe). The pooler
+    is dropped; everything else (weights, loss, `save_pretrained`) is BERT's.
+    """
+
+    config_class = MeanPoolingBertConfig
+
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__(config)
+        self.bert.pooler = None  # unused: its checkpoint weights load as "unexpected" and are ignored
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None,
+                inputs_embeds=None, labels=None, **kwargs):
+        from transformers.modeling_outputs import SequenceClassifierOutput
+
+        kwargs.pop("return_dict", None)
+        out = self.bert(input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                        position_ids=position_ids, inputs_embeds=inputs_embeds, return_dict=True, **kwargs)
+        hidden = out.last_hidden_state
+        mask = (torch.ones(hidden.shape[:2], device=hidden.device) if attention_mask is None
+                else attention_mask).unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)  # mean over real tokens only
+        logits = self.classifier(self.dropout(pooled))
+        loss = None
+        if labels is not None:
+            loss = torch.nn.functional.cross_entropy(logits.view(-1, self.num_labels), labels.view(-1))
+        return SequenceClassifierOutput(loss=loss, logits=logits, hidden_states=out.hidden_states,
+                                        attentions=out.attentions)
+
+
+# Auto classes (and `pipeline`) load a saved mean-pooling classifier once this module is imported
+AutoConfig.register(MeanPoolingBertConfig.model_type, MeanPoolingBertConfig)
+AutoModelForSequenceClassification.register(MeanPoolingBertConfig, BertMeanPoolingForSequenceClassification)
 
 
 def label_maps(names: list[str]) -> tuple[dict[int, str], dict[str, int]]:
@@ -32,25 +84,36 @@ def label_maps(names: list[str]) -> tuple[dict[int, str], dict[str, int]]:
 
 def build_classifier(path: str, strategy: str, label_names: list[str], head: str = "classifier",
                      lora_targets: tuple[str, ...] = ("query", "value"), lora_r: int = 8,
-                     pad_token_id: int | None = None, **load_kwargs: Any) -> torch.nn.Module:
+                     pad_token_id: int | None = None, pooling: str = "mean", **load_kwargs: Any) -> torch.nn.Module:
     """A sequence classifier from `path`, set up for one of STRATEGIES (which weights train).
 
-    `head` names the new layer (`classifier` in BERT, `score` in Phi); `load_kwargs` go to
-    `from_pretrained` (e.g. quantization_config, dtype, device_map).
+    pooling="mean" (a BERT-family encoder) puts the head on mean pooling; "model" keeps the architecture's own
+    (BERT's pooler, a decoder's last token). `head` names the new layer (`classifier` in BERT, `score` in Phi);
+    `load_kwargs` go to `from_pretrained` (e.g. quantization_config, dtype, device_map).
     """
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose one of {list(STRATEGIES)}")
+    if pooling not in POOLINGS:
+        raise ValueError(f"unknown pooling {pooling!r}; choose one of {list(POOLINGS)}")
     id2label, label2id = label_maps(label_names)
     kwargs: dict[str, Any] = {"num_labels": len(label_names), "id2label": id2label, "label2id": label2id}
     if pad_token_id is not None:
         kwargs["pad_token_id"] = pad_token_id  # decoders find the last real token with it
-    if strategy == "random_init":  # same architecture, no pretrained weights
-        return AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(path, **kwargs))
-    model = AutoModelForSequenceClassification.from_pretrained(path, **kwargs, **load_kwargs)
-    if strategy == "frozen":  # BERT's pooler (dense + tanh on [CLS]) only feeds the head: train it too
-        freeze_all_but(model, (head, "pooler"))
+    if pooling == "mean":
+        model_type = AutoConfig.from_pretrained(path).model_type
+        if model_type not in ("bert", MeanPoolingBertConfig.model_type):
+            raise ValueError(f"pooling='mean' is written for BERT-family encoders; {path} is a {model_type!r} "
+                             "model: pass pooling='model' (a decoder pools from its last real token)")
+        cls: Any = BertMeanPoolingForSequenceClassification
+        if strategy == "random_init":  # same architecture, no pretrained weights
+            return cls(MeanPoolingBertConfig.from_pretrained(path, **kwargs))
+    else:
+        cls = AutoModelForSequenceClassification
+        if strategy == "random_init":
+            return cls.from_config(AutoConfig.from_pretrained(path, **kwargs))
+    model = cls.from_pretrained(path, **kwargs, **load_kwargs)
+    if strategy == "frozen":  # the head; with BERT's pooler (dense + tanh on [CLS], only feeds the head) too
+        freeze_all_but(model, (head, "pooler") if pooling == "model" else (head,))
     elif strategy == "lora":
         from peft import get_peft_model, prepare_model_for_kbit_training
 

@@ -70,10 +70,11 @@ class ClassificationSettings:
 
     num_train_epochs: int  # the most epochs; early stopping on validation macro-F1 ends runs sooner
     per_device_train_batch_size: int
-    learning_rate: float  # full fine-tuning's
-    lora_learning_rate: float  # adapters and heads start from scratch: larger steps
-    head_learning_rate: float
-    random_init_learning_rates: tuple[float, ...]  # random init's own rate: picked on validation (3.5)
+    # Each strategy's learning-rate grid (3.5): every rate trains until early stopping, the best validation
+    # macro-F1 picks the rate. Adapters and a fresh head start from zero or at random: larger steps.
+    full_learning_rates: tuple[float, ...]
+    lora_learning_rates: tuple[float, ...]
+    random_init_learning_rates: tuple[float, ...]
     random_init_epochs: int  # random init's own budget (a maximum): from scratch it needs more passes
     max_length: int
     train_size: int  # rows of the shuffled train split every strategy sees
@@ -84,6 +85,8 @@ class ClassificationSettings:
     decoder_quantize: str | None  # "nf4" (QLoRA) or None (full precision)
     decoder_learning_rate: float
     decoder_per_device_train_batch_size: int
+    # the frozen backbone's logistic-regression head: its inverse regularisation C, chosen on validation (3.5)
+    probe_c_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,8 @@ class EvaluationSettings:
     """Notebook 05: bootstrap CIs, the iteration loop (a cheaper variant), the overfitting run."""
 
     n_bootstrap: int
-    iter_max_steps: int  # steps per variant in the iteration loop
     iter_lora_r: int  # the cheaper variant's rank (tried against SEED_LORA_R)
-    iter_gradient_accumulation_steps: int
+    overfit_gradient_accumulation_steps: int
     iter_n_val: int  # validation dialogues the iteration is scored on (never test)
     iter_margin: float  # non-inferiority margin in ROUGE-L, fixed before the run
     fallback_max_steps: int  # retraining steps when notebook 04's outputs are absent
@@ -128,6 +130,9 @@ class EvaluationSettings:
     overfit_learning_rate: float
     early_stopping_patience: int  # evaluations
     swap_n_test: int  # test dialogues the role-swap check re-generates (5.9)
+    # steps per variant in the iteration loop; None: the r=32 adapter's own budget (notebook 04's, or the fallback
+    # retrain's), so that adapter is the r=32 variant and only the candidate trains
+    iter_max_steps: int | None = None
 
 
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -139,17 +144,21 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # --- 03 sentiment classification heads
     "03": {
         "gpu": ClassificationSettings(
-            num_train_epochs=3, per_device_train_batch_size=32, learning_rate=5e-5, lora_learning_rate=5e-4,
-            head_learning_rate=2e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=128,
-            train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000, decoder_num_train_epochs=3,
-            decoder_quantize="nf4", decoder_learning_rate=2e-4, decoder_per_device_train_batch_size=8),
+            num_train_epochs=3, per_device_train_batch_size=32, full_learning_rates=(2e-5, 5e-5),
+            lora_learning_rates=(5e-4, 2e-3), random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6,
+            max_length=128, train_size=20000, early_stopping_patience=2, lora_r=8, decoder_train_size=1000,
+            decoder_num_train_epochs=3, decoder_quantize="nf4", decoder_learning_rate=2e-4,
+            decoder_per_device_train_batch_size=8),
+        # smoke: 1,000 of the 2,000 shipped rows (`make test` runs this on every change); each rate of each grid
+        # trains until early stopping (cap 10 epochs, patience 2). Measured on this 2-core CPU with every head on
+        # mean pooling: full fine-tuning 1e-4 -> validation F1 0.918 in 6 epochs (59 s), 3e-4 -> 0.903; LoRA
+        # 3e-3 -> 0.919 in 8 epochs (60 s), 1e-2 -> 0.802 (diverges, stopped after 3); random init 1e-3 -> 0.721.
+        # With BERT's pooler head and one fixed rate, LoRA had test F1 0.665 here and 0.847 on all 2,000 rows: the
+        # pooler, frozen under LoRA and never trained by this checkpoint, decided that row, not the rows.
         "smoke": ClassificationSettings(
-            num_train_epochs=5, per_device_train_batch_size=32, learning_rate=1e-4, lora_learning_rate=2e-3,
-            head_learning_rate=3e-3, random_init_learning_rates=(1e-4, 5e-4), random_init_epochs=6, max_length=64,
-            # 1,000 of the 2,000 shipped rows, about half the CPU time (`make test` runs it on every change). Full
-            # fine-tuning and its paired lead over TF-IDF hold; LoRA (about 160 updates instead of 315) falls from
-            # test F1 0.847 to 0.665, level with TF-IDF, and frozen from 0.688 to 0.640 (notebook 03's table)
-            train_size=1000, early_stopping_patience=2, lora_r=8,
+            num_train_epochs=10, per_device_train_batch_size=32, full_learning_rates=(1e-4, 3e-4),
+            lora_learning_rates=(3e-3, 1e-2), random_init_learning_rates=(3e-4, 1e-3), random_init_epochs=12,
+            max_length=64, train_size=1000, early_stopping_patience=2, lora_r=8,
             # the decoder is SmolLM2-135M (about 6x MiniLM's layers x width per token): 256 rows, at most 2 epochs
             decoder_train_size=256, decoder_num_train_epochs=2, decoder_quantize=None, decoder_learning_rate=2e-3,
             decoder_per_device_train_batch_size=32),
@@ -192,21 +201,24 @@ SETTINGS: dict[str, dict[str, Any]] = {
     },
     # --- 05 evaluation and iteration (T4 times: see the notebook's header, estimates from
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04
-    # outputs: a fresh Colab runtime) near 45 minutes on a T4: a shorter fallback retrain, short
-    # iteration and overfitting runs of 4-row steps, the iteration scored on iter_n_val validation dialogues.
-    # smoke: SmolLM2 costs ~9-11 s per 2-row update on the 2-core CPU (notebook 04 prints it), so the side runs are
-    # short: the iteration loop's variants 6 updates each, scored on 24 validation dialogues; the overfitting run
-    # 12 updates on 8 dialogues (5 packed rows: about 4 epochs), evaluated on 8; the role-swap check on the first 40
-    # test dialogues.
+    # outputs: a fresh Colab runtime) near an hour on a T4: a shorter fallback retrain, the iteration's candidate
+    # at that budget, and an overfitting run of 4-row steps.
+    # Both profiles: the iteration's r=32 variant is notebook 04's adapter (or the fallback retrain), and the r=8
+    # candidate trains as many steps with 04's recipe (iter_max_steps None), scored on iter_n_val validation dialogues.
+    # smoke: SmolLM2 costs ~4-11 s per 2-row update on the 2-core CPU (notebook 04 prints it; the machine is shared),
+    # so the candidate's 72 updates take 5-13 min. The overfitting run: 24 updates on 8 dialogues (5 packed rows:
+    # 8 epochs) at a constant 4e-3 (04's peak), evaluated every 2 on 8 validation dialogues. Measured: validation loss
+    # best 1.363 at step 4, 2.144 at step 24; early stopping with patience 2 stops at step 8 (12 updates at 2e-3 had
+    # risen only from 1.505 to 1.540, and patience 2 never fired). The role-swap check: the first 40 test dialogues.
     "05": {
         "gpu": EvaluationSettings(
-            n_bootstrap=1000, iter_max_steps=15, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=100,
+            n_bootstrap=1000, iter_lora_r=8, overfit_gradient_accumulation_steps=1, iter_n_val=100,
             iter_margin=0.01, fallback_max_steps=30, overfit_n_train=64, overfit_n_val=64, overfit_max_steps=40,
             overfit_eval_steps=5, overfit_learning_rate=2e-4, early_stopping_patience=2, swap_n_test=500),
         "smoke": EvaluationSettings(
-            n_bootstrap=1000, iter_max_steps=6, iter_lora_r=8, iter_gradient_accumulation_steps=1, iter_n_val=24,
-            iter_margin=0.01, fallback_max_steps=72, overfit_n_train=8, overfit_n_val=8, overfit_max_steps=12,
-            overfit_eval_steps=2, overfit_learning_rate=2e-3, early_stopping_patience=2, swap_n_test=40),
+            n_bootstrap=1000, iter_lora_r=8, overfit_gradient_accumulation_steps=1, iter_n_val=24,
+            iter_margin=0.01, fallback_max_steps=72, overfit_n_train=8, overfit_n_val=8, overfit_max_steps=24,
+            overfit_eval_steps=2, overfit_learning_rate=4e-3, early_stopping_patience=2, swap_n_test=40),
     },
 }
 

@@ -80,8 +80,11 @@ def test_build_classifier_trains_the_right_weights(tiny_bert, strategy: str) -> 
     trainable, total = count_parameters(model)
     head = 32 * 3 + 3
     assert model.config.id2label == {0: "negative", 1: "neutral", 2: "positive"}
-    if strategy == "frozen":  # the head and BERT's pooler
-        assert trainable == head + 32 * 32 + 32
+    assert type(model.get_base_model() if strategy == "lora" else model).__name__ == (
+        "BertMeanPoolingForSequenceClassification")  # the default head reads mean pooling
+    assert "pooler" not in " ".join(n for n, _ in model.named_parameters())  # no unused pooler weights
+    if strategy == "frozen":  # the head only: the mean of the frozen body's states feeds it directly
+        assert trainable == head
     elif strategy == "lora":  # adapters on query/value + the head copy in modules_to_save
         names = [n for n, p in model.named_parameters() if p.requires_grad]
         assert any("lora_A" in n for n in names) and any("modules_to_save" in n for n in names)
@@ -91,6 +94,35 @@ def test_build_classifier_trains_the_right_weights(tiny_bert, strategy: str) -> 
         assert set(cfg.target_modules) == {"query", "value"} and set(cfg.modules_to_save) >= {"classifier"}
     else:
         assert trainable == total
+
+
+def test_pooling_model_keeps_berts_pooler_and_frozen_trains_it(tiny_bert) -> None:
+    path, _ = tiny_bert
+    model = build_classifier(path, "frozen", LABELS, pooling="model")
+    assert type(model).__name__ == "BertForSequenceClassification"
+    assert count_parameters(model)[0] == 32 * 3 + 3 + 32 * 32 + 32  # the head and BERT's pooler
+    with pytest.raises(ValueError, match="unknown pooling 'cls'"):
+        build_classifier(path, "full", LABELS, pooling="cls")
+
+
+def test_mean_pooling_reads_real_tokens_only_and_needs_an_encoder(tiny_bert, tmp_path: Path) -> None:
+    """Padding a row must not change its logits (pads are outside the mean), and [CLS] alone does not decide
+    them (the mean reads every token); a decoder path gets a clear error that names the other choice."""
+    path, _ = tiny_bert
+    model = build_classifier(path, "full", LABELS).eval()
+    ids = torch.tensor  # token ids of the tiny vocab: 2 = [CLS], 3 = [SEP], 0 = [PAD], 5.. = WORDS
+    alone = {"input_ids": ids([[2, 12, 13, 5, 3]]), "attention_mask": ids([[1, 1, 1, 1, 1]])}
+    padded = {"input_ids": ids([[2, 12, 13, 5, 3, 0, 0], [2, 12, 13, 14, 6, 5, 3]]),
+              "attention_mask": ids([[1, 1, 1, 1, 1, 0, 0], [1] * 7])}
+    with torch.no_grad():
+        assert torch.allclose(model(**alone).logits[0], model(**padded).logits[0], atol=1e-5)
+        other = {"input_ids": ids([[2, 12, 13, 6, 3]]), "attention_mask": alone["attention_mask"]}  # one word differs
+        assert not torch.allclose(model(**alone).logits, model(**other).logits)
+    hidden = model.bert(**alone).last_hidden_state.mean(1)
+    assert torch.allclose(model(**alone).logits, model.classifier(hidden), atol=1e-5)
+    (tmp_path / "config.json").write_text('{"model_type": "llama"}')
+    with pytest.raises(ValueError, match="pooling='model'"):
+        build_classifier(str(tmp_path), "full", LABELS)
 
 
 def test_random_init_differs_from_pretrained(tiny_bert) -> None:
@@ -104,7 +136,7 @@ def test_random_init_differs_from_pretrained(tiny_bert) -> None:
 
 def test_freeze_all_but_bad_input(tiny_bert) -> None:
     path, _ = tiny_bert
-    model = build_classifier(path, "full", LABELS)
+    model = build_classifier(path, "full", LABELS, pooling="model")
     with pytest.raises(ValueError, match="nothing would train"):
         freeze_all_but(model, ("no_such_layer",))
     with pytest.raises(TypeError, match="tuple"):
@@ -150,6 +182,7 @@ def test_train_classifier_returns_a_run_and_saves(tiny_bert, tmp_path: Path) -> 
     assert (out / "model.safetensors").exists()
     reloaded = AutoModelForSequenceClassification.from_pretrained(out)
     assert reloaded.config.id2label[2] == "positive"
+    assert type(reloaded).__name__ == "BertMeanPoolingForSequenceClassification"  # not BERT's pooler head
     assert predict_labels(reloaded, tok, TEXTS[:3]) == preds
 
 

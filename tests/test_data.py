@@ -326,6 +326,20 @@ def test_prepare_dialogsum_removes_leaked_dialogue_from_train() -> None:
     assert ds["train"]["id"] == ["r1"] and report["train"]["leak (in an earlier split)"] == 1
 
 
+def test_length_bounds_never_drop_test_rows() -> None:
+    """The test split is the benchmark: a dialogue outside the length bounds stays in it (train and validation
+    lose theirs, counted), so scores stay comparable with other reports on the same test set."""
+    long_dialogue = "\n".join([_dialog(30)["dialogue"]] * 200)  # far above the word-count bound
+    raw = {"train": [_dialog(1), {**_dialog(2), "dialogue": long_dialogue}],
+           "validation": [_dialog(3), {**_dialog(4), "dialogue": "#Person1#: Hi."}],
+           "test": [_dialog(5), {**_dialog(6), "dialogue": long_dialogue.replace("30", "31")},
+                    {**_dialog(7), "dialogue": "#Person1#: Hi.\n#Person2#: Bye."}]}
+    ds, report = C.prepare_dialogsum(raw)
+    assert report["train"]["too long"] == 1 and report["validation"]["too short"] == 1
+    assert len(ds["test"]) == 3 and report["test"]["rows out"] == 3
+    assert report["test"]["too long"] == report["test"]["too short"] == 0
+
+
 def test_prepare_sentiment_names_or_ids_and_bad_labels() -> None:
     raw = {"train": [{"text": "Great phone.", "label": "positive"}, {"text": "Awful.", "label": 0},
                      {"text": "Meh.", "label": "meh"}, {"text": "ok", "label": None},

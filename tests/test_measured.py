@@ -85,8 +85,9 @@ def test_notebook_headers_state_the_estimate_the_settings_give() -> None:
                                                                 row[1]),
         "05_evaluation_and_iteration": training_tokens(s5.fallback_max_steps, row[0], s4.gradient_accumulation_steps,
                                                        row[1])
-        + 2 * training_tokens(s5.iter_max_steps, row[0], s5.iter_gradient_accumulation_steps, row[1])
-        + training_tokens(s5.overfit_max_steps, row[0], s5.iter_gradient_accumulation_steps, row[1]),
+        # the iteration's candidate at the retrained adapter's budget and rows per update (r=32 is that adapter)
+        + training_tokens(s5.iter_max_steps or s5.fallback_max_steps, row[0], s4.gradient_accumulation_steps, row[1])
+        + training_tokens(s5.overfit_max_steps, row[0], s5.overfit_gradient_accumulation_steps, row[1]),
     }
     for stem, n in tokens.items():
         low, high = (t / 60 for t in t4_training_estimate(n))

@@ -11,35 +11,53 @@ NOTEBOOK = "03_sentiment_classification_heads"
 def test_pretraining_beats_random_init(run_notebook) -> None:
     r = run_notebook(NOTEBOOK)
     assert 0.85 <= r["full_f1"] <= 0.97  # fine-tuned MiniLM on the shipped test split: good, not trivially perfect
-    assert r["full_f1"] > r["random_init_f1"] + 0.1  # what pretraining buys, same data and budget
-    assert r["frozen_f1"] > 0.4 and r["lora_f1"] > 0.4  # well above chance (0.33) with frozen weights
+    assert r["full_f1"] > r["random_init_f1"] + 0.1  # what pretraining buys, same data, each at its best rate
     # mean pooling, how this sentence embedder was trained, holds at least as much as the pooler (3.3's text)
     assert r["probe_f1"]["pooler"] <= r["probe_f1"]["mean"]
     assert 0.0 <= r["decoder_f1"] <= 1.0
     assert r["lora_trainable"] < r["full_trainable"] / 100  # adapters + head: under 1% of the model
-    assert r["frozen_trainable"] < r["full_trainable"] / 100  # head + pooler only
+    assert r["frozen_trainable"] == 3 * 384 + 3  # the head alone, on 384-wide mean-pooled features
     assert r["best"] in ("frozen", "full", "lora")
     assert all(math.isfinite(r[f"{k}_seconds"]) for k in ("frozen", "full", "lora", "random_init", "decoder"))
     assert r["probe_split"] == "validation"  # choosing a pooling is a decision: made on validation
-    assert all(r[f"{k}_epochs"] <= r["max_epochs"] for k in ("frozen", "full", "lora"))
-    assert r["random_init_epochs"] <= r["random_init_max_epochs"]
 
 
 @pytest.mark.notebook
-def test_each_strategy_trains_until_validation_stops_improving(run_notebook) -> None:
-    """Early stopping can fire (patience below the budget) and runs end on their best epoch, not the budget's."""
+def test_every_row_is_compared_with_tfidf_and_the_methods_beat_it(run_notebook) -> None:
+    """Each row's paired difference to TF-IDF is its F1 minus TF-IDF's, inside its own interval; with heads on mean
+    pooling and each rate chosen on validation, full fine-tuning, LoRA and the frozen probe all beat word counts
+    beyond the noise of the test split (before, LoRA 0.665 and frozen 0.640 sat level with TF-IDF's 0.667)."""
     r = run_notebook(NOTEBOOK)
+    for k in ("frozen", "full", "lora", "random_init", "decoder"):
+        assert r[f"{k}_vs_tfidf"] == pytest.approx(r[f"{k}_f1"] - r["tfidf_f1"], abs=1e-9), k
+        assert r[f"{k}_vs_tfidf_ci_low"] <= r[f"{k}_vs_tfidf"] <= r[f"{k}_vs_tfidf_ci_high"], k
+    for k in ("full", "lora", "frozen"):
+        assert r[f"{k}_vs_tfidf_ci_low"] > 0, k
+    assert r["lora_f1"] > r["full_f1"] - 0.1  # LoRA close to full fine-tuning at its own rate
+
+
+@pytest.mark.notebook
+def test_each_rate_is_chosen_on_validation_and_early_stopping_fires(run_notebook) -> None:
+    """Every rate of each grid trained until early stopping (or its cap, said so); the chosen rate has the best
+    validation F1 of its grid; most runs stop before the cap."""
+    r = run_notebook(NOTEBOOK)
+    from helpers.profiles import resolve_profile
+
+    S = resolve_profile("smoke", verbose=False).settings("03")
     assert r["patience"] < r["max_epochs"]  # early stopping that can fire
-    for k in ("frozen", "full", "lora", "random_init"):
-        limit = r["random_init_max_epochs"] if k == "random_init" else r["max_epochs"]
-        if r[f"{k}_epochs"] < limit:  # stopped: `patience` epochs in a row without a better validation F1
-            assert r[f"{k}_epochs"] - r[f"{k}_best_epoch"] == r["patience"], k
+    grids = {"full": S.full_learning_rates, "lora": S.lora_learning_rates, "random_init": S.random_init_learning_rates}
+    assert {(g["strategy"], g["lr"]) for g in r["grid"]} == {(s, lr) for s, rates in grids.items() for lr in rates}
+    for g in r["grid"]:
+        if g["epochs"] < g["cap"]:  # stopped: `patience` epochs in a row without a better validation F1
+            assert g["epochs"] - g["best_epoch"] == r["patience"], g
         else:  # ran the whole budget
-            assert r[f"{k}_epochs"] == limit, k
-    # random init's own learning rate: the candidate with the best validation F1 (never the test split)
-    sweep = {float(lr): loss for lr, loss in r["random_init_sweep"].items()}
-    # the sweep records validation loss after one epoch per candidate: the lowest wins
-    assert len(sweep) >= 2 and r["random_init_lr"] == min(sweep, key=sweep.get)
+            assert g["epochs"] == g["cap"], g
+    assert sum(g["epochs"] < g["cap"] for g in r["grid"]) > len(r["grid"]) / 2  # early stopping really fires
+    for strategy, f1s in r["grid_f1"].items():
+        assert len(f1s) >= 2 and r["lr"][strategy] == float(max(f1s, key=f1s.get)), strategy
+    for k in ("full", "lora", "random_init"):  # the reported run is the chosen rate's
+        chosen = next(g for g in r["grid"] if g["strategy"] == k and g["lr"] == r["lr"][k])
+        assert r[f"{k}_val_f1"] == pytest.approx(chosen["val_f1"]) and r[f"{k}_epochs"] == chosen["epochs"]
     assert r["_seconds"] < 1800  # a hang guard: 3 min idle, 15-23 min measured on a busy shared 2-core machine
 
 
@@ -83,6 +101,4 @@ def test_tfidf_baseline_beside_the_networks(run_notebook) -> None:
 
     r = run_notebook(NOTEBOOK)
     assert r["tfidf_c"] in TFIDF_C_GRID and 0.33 < r["tfidf_f1"] <= 1.0
-    assert r["full_vs_tfidf"] == pytest.approx(r["full_f1"] - r["tfidf_f1"], abs=1e-9)
-    assert r["full_vs_tfidf_ci_low"] <= r["full_vs_tfidf"] <= r["full_vs_tfidf_ci_high"]
     assert r["full_vs_tfidf_ci_low"] > 0  # fine-tuning beats word counts beyond the noise of the test split

@@ -55,7 +55,12 @@ def test_finetuned_beats_base_with_confidence(r) -> None:
 
 @pytest.mark.notebook
 def test_iteration_decision_follows_the_rule(r) -> None:
-    assert r["iter_lora_r"] != 32 and 6 <= r["iter_max_steps"] <= 100
+    from helpers.profiles import resolve_profile
+
+    assert r["iter_lora_r"] != 32
+    # notebook 04's budget: its adapter is the r=32 variant, and the candidate trains as many steps
+    assert r["iter_max_steps"] == resolve_profile("smoke", verbose=False).settings("04").max_steps
+    assert r["iter_r32_source"] == "5.6's adapter"
     assert r["iter_scale_r32"] == r["iter_scale_candidate"] == 1.0  # one change: the rank, not the update's scale
     assert r["iter_ci_low"] <= r["iter_diff"] <= r["iter_ci_high"]
     assert r["iter_diff"] == pytest.approx(r["iter_rougeL_candidate"] - r["iter_rougeL_r32"])
@@ -64,7 +69,7 @@ def test_iteration_decision_follows_the_rule(r) -> None:
     assert r["iter_split"] == "validation" and r["iter_margin"] > 0
     expected = "adopt" if r["iter_ci_low"] > -r["iter_margin"] else "keep r=32"
     assert r["iter_decision"].startswith(expected)
-    assert 0.25 <= r["iter_rougeL_r32"] <= 1  # even the short run learned the task (the untrained base: ~0.09)
+    assert 0.4 <= r["iter_rougeL_r32"] <= 1  # notebook 04's adapter learned the task (the untrained base: ~0.11)
 
 
 @pytest.mark.notebook

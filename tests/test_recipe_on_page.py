@@ -144,7 +144,7 @@ def test_notebook_03_training_args_equal_the_helper(gpu: bool, fake_cuda, monkey
              "EPOCHS": S.num_train_epochs, "SEED": 3}
     exec(_nb03_source("fp16 = ", "\n\n\n# "), scope)  # noqa: S102 - the notebook's own function
     out = "/tmp/clf-args-test"
-    for lr, epochs in ((S.learning_rate, S.num_train_epochs), (S.lora_learning_rate, 1)):
+    for lr, epochs in ((S.full_learning_rates[0], S.num_train_epochs), (S.lora_learning_rates[-1], 1)):
         page = scope["training_args"](out, lr, epochs)
         helper = make_training_args(out, lr=lr, epochs=epochs, batch_size=S.per_device_train_batch_size,
                                     fp16=scope["fp16"], bf16=scope["bf16"], use_cpu=P.device == "cpu", seed=3,
@@ -158,7 +158,12 @@ def test_notebook_03_strategies_equal_build_classifier() -> None:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
-    from helpers.classification import build_classifier, label_maps
+    from helpers.classification import (
+        BertMeanPoolingForSequenceClassification,
+        MeanPoolingBertConfig,
+        build_classifier,
+        label_maps,
+    )
     from helpers.data import SENTIMENT_LABELS
     from helpers.models import encoder_path
 
@@ -168,12 +173,16 @@ def test_notebook_03_strategies_equal_build_classifier() -> None:
     enc = encoder_path(P)
     scope = {"LoraConfig": LoraConfig, "get_peft_model": get_peft_model, "AutoConfig": AutoConfig,
              "AutoModelForSequenceClassification": AutoModelForSequenceClassification, "torch": torch,
+             "BertMeanPoolingForSequenceClassification": BertMeanPoolingForSequenceClassification,
+             "MeanPoolingBertConfig": MeanPoolingBertConfig,
              "SENTIMENT_LABELS": SENTIMENT_LABELS, "id2label": id2label, "label2id": label2id, "enc_path": enc,
              "S": S}
     exec(_nb03_source("LABELS = {", "\n\n\ndef best_epoch"), scope)  # noqa: S102
 
     def trainable(model: torch.nn.Module) -> list[tuple[str, tuple[int, ...]]]:
-        return [(name, tuple(p.shape)) for name, p in model.named_parameters() if p.requires_grad]
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        return [("class", type(base).__name__)] + [(name, tuple(p.shape)) for name, p in model.named_parameters()
+                                                   if p.requires_grad]
 
     counts = {}
     for strategy in ("frozen", "full", "lora", "random_init"):
