@@ -57,10 +57,12 @@ def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run
 
 def test_05_opened_alone_retrains_and_slices_near_unique_topics(run_notebook_hub) -> None:
     """A fresh Colab runtime has no notebook-03/04 outputs: 05 retrains both (the smoke run reuses them)."""
-    r = run_notebook_hub("05_evaluation_and_iteration", alone=True, FALLBACK_MAX_STEPS=3, ITER_MAX_STEPS=1,
-                         OVERFIT_STEPS=8, N_BOOTSTRAP=200)
+    r = run_notebook_hub("05_evaluation_and_iteration", alone=True, FALLBACK_MAX_STEPS=3, OVERFIT_STEPS=8,
+                         N_BOOTSTRAP=200)
     assert r["source"] == "hub"
     assert r["source_04"].startswith("retrained") and "3 steps" in r["source_04"]
+    # the iteration's r=32 variant is that retrained adapter; the candidate trains as many steps
+    assert r["iter_r32_source"] == "5.6's adapter" and r["iter_max_steps"] == 3
     assert r["clf_source"].startswith("retrained")
     assert 0.0 <= r["clf_macro_f1"] <= 1.0
     assert 1 <= r["n_topic_slices"] <= 10  # near-unique topics lumped, not 40 slices of one
