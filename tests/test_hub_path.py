@@ -253,7 +253,7 @@ def test_sentiment_is_tweet_eval_shaped(checks):
 def test_minilm_loads_as_sequence_classifier(checks):
     got = _check(checks, "minilm")
     assert got["path"] == MINILM_ID  # the hub id, resolved from the cache
-    assert got["class"] == "BertForSequenceClassification" and got["num_labels"] == 3
+    assert got["class"] == "BertMeanPoolingForSequenceClassification" and got["num_labels"] == 3  # head on mean pooling
     assert got["same_weights_as_wheel"]
     assert got["tokenizer"] == "BertTokenizer"
     assert set(got["predicted"]) <= {"negative", "neutral", "positive"}

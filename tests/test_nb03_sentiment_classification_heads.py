@@ -54,7 +54,12 @@ def test_each_rate_is_chosen_on_validation_and_early_stopping_fires(run_notebook
             assert g["epochs"] == g["cap"], g
     assert sum(g["epochs"] < g["cap"] for g in r["grid"]) > len(r["grid"]) / 2  # early stopping really fires
     for strategy, f1s in r["grid_f1"].items():
-        assert len(f1s) >= 2 and r["lr"][strategy] == float(max(f1s, key=f1s.get)), strategy
+        assert len(f1s) >= 2, strategy
+        if strategy != "frozen":
+            assert r["lr"][strategy] == float(max(f1s, key=f1s.get)), strategy
+    frozen = {float(c): f1 for c, f1 in r["grid_f1"]["frozen"].items()}  # C: ties go to the stronger regularisation
+    assert r["probe_c"] == max(frozen, key=lambda c: (frozen[c], -c))
+    assert r["frozen_model_matches_probe"] is True  # the probe's weights in the model's head predict the same
     for k in ("full", "lora", "random_init"):  # the reported run is the chosen rate's
         chosen = next(g for g in r["grid"] if g["strategy"] == k and g["lr"] == r["lr"][k])
         assert r[f"{k}_val_f1"] == pytest.approx(chosen["val_f1"]) and r[f"{k}_epochs"] == chosen["epochs"]

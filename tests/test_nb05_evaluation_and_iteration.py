@@ -75,9 +75,12 @@ def test_iteration_decision_follows_the_rule(r) -> None:
 @pytest.mark.notebook
 def test_overfitting_and_early_stopping(r) -> None:
     assert r["overfit_train_last"] < 0.5 * r["overfit_train_first"]  # memorising the small subset
-    assert r["overfit_val_last"] > r["overfit_val_best"] + 0.005  # ... while validation loss turns up
+    # ... while validation loss turns up, clearly: 1.363 -> 2.144 measured (24 updates on 8 dialogues at 4e-3)
+    assert r["overfit_val_last"] > r["overfit_val_best"] + 0.3
     assert r["early_stop_step"] is not None
     assert r["early_best_step"] < r["early_stop_step"] <= r["overfit_last_step"]
+    saved = (r["overfit_last_step"] - r["early_stop_step"]) / r["overfit_last_step"]
+    assert saved >= 0.5  # early stopping saves at least half of the run (67% measured)
 
 
 @pytest.mark.notebook
