@@ -169,7 +169,7 @@ def clean_splits(splits: dict[str, Sequence[Any]], required: Sequence[str], text
         # normalizing can empty a field (e.g. only a zero-width or control char): validate again
         rows, drops2 = validate_rows(rows, required, split, allowed)
         rows, dups = drop_duplicates(rows, key_column, reference)
-        if split == "test":  # the benchmark: scored as it comes, long or short (generation's cut is counted)
+        if split == "test":  # the benchmark: scored as it comes, long or short (generation cuts what is too long)
             lengths = {"too short": 0, "too long": 0}
         else:
             rows, lengths = drop_length_outliers(rows, bounds)
