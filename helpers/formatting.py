@@ -19,22 +19,33 @@ def format_summary_prompt(dialogue: str) -> str:
     return SUMMARY_PROMPT.format(dialogue=dialogue)
 
 
-def to_prompt_completion(ds: Dataset, tokenizer: Any = None, max_length: int | None = None) -> Dataset:
+def to_prompt_completion(ds: Dataset, tokenizer: Any = None, *, max_prompt_tokens: int | None = None,
+                         max_length: int | None = None) -> Dataset:
     """DialogSum rows to TRL's prompt-completion format: id, prompt, completion (' ' + summary).
 
-    With a tokenizer and max_length, a prompt too long for prompt + completion + EOS to fit loses
-    dialogue tokens from its end (fit_prompt), so packing, which cuts from the end, never cuts a summary.
+    With a tokenizer and max_prompt_tokens, a longer prompt loses dialogue tokens from its end ("Summary:"
+    kept) by truncate_prompt: the rule generation applies (generate_summaries' max_prompt_tokens), so the
+    model is trained on the prompts it will be asked. With max_length too, rows still longer than
+    max_length are counted: packing would cut their summary's end (SummarizationSettings keeps
+    max_prompt_tokens + max_new_tokens + EOS within max_length, so only a reference longer than anything
+    generation may write is cut).
     """
-    if (tokenizer is None) != (max_length is None):
-        raise ValueError("pass both tokenizer and max_length to fit the prompts, or neither")
+    if (tokenizer is None) != (max_prompt_tokens is None):
+        raise ValueError("pass both tokenizer and max_prompt_tokens to cut long prompts, or neither")
+    if max_length is not None and tokenizer is None:
+        raise ValueError("max_length needs a tokenizer (and max_prompt_tokens) to count rows that are too long")
     prompts = [format_summary_prompt(d) for d in ds["dialogue"]]
     completions = [" " + s for s in ds["summary"]]
     if tokenizer is not None:
-        fitted = [fit_prompt(p, c, tokenizer, max_length) for p, c in zip(prompts, completions)]
-        n_cut = sum(f != p for f, p in zip(fitted, prompts))
-        print(f"to_prompt_completion: {n_cut} of {len(prompts)} prompts shortened (dialogue cut at its end) "
-              f"so that prompt + summary + EOS fit max_length={max_length}")
-        prompts = fitted
+        cut = [truncate_prompt(p, tokenizer, max_prompt_tokens) for p in prompts]
+        n_cut = sum(c != p for c, p in zip(cut, prompts))
+        message = (f"to_prompt_completion: {n_cut} of {len(prompts)} prompts cut to max_prompt_tokens="
+                   f"{max_prompt_tokens} (dialogue cut at its end, as generation cuts it)")
+        if max_length is not None:
+            n_over = sum(sft_length(p, c, tokenizer) > max_length for p, c in zip(cut, completions))
+            message += f"; {n_over} rows longer than max_length={max_length} (packing cuts their summary's end)"
+        print(message)
+        prompts = cut
     ids = {"id": list(ds["id"])} if "id" in ds.column_names else {}
     return Dataset.from_dict({**ids, "prompt": prompts, "completion": completions})
 
@@ -72,28 +83,6 @@ def _token_prefix(text: str, tokenizer: Any, n_tokens: int) -> str:
     return tokenizer.decode(tokenizer(text, add_special_tokens=False)["input_ids"][:n_tokens])
 
 
-def fit_prompt(prompt: str, completion: str, tokenizer: Any, max_length: int) -> str:
-    """`prompt` with its body cut from the end (last line kept, as in tokenize_prompt_completion) to fit max_length."""
-    if tokenizer.eos_token is None:
-        raise ValueError("the tokenizer has no eos_token; set tokenizer.eos_token first")
-    over = sft_length(prompt, completion, tokenizer) - max_length
-    if over <= 0:
-        return prompt
-    body, sep, cue = prompt.rpartition("\n")
-    body, cue = (body, sep + cue) if sep else (prompt, "")
-    room = len(tokenizer(body, add_special_tokens=False)["input_ids"]) - over
-    while room >= 1:
-        fitted = _token_prefix(body, tokenizer, room) + cue
-        over = sft_length(fitted, completion, tokenizer) - max_length
-        if over <= 0:
-            return fitted
-        room -= over  # tokens can merge differently once cut: take off what is still over
-    need = sft_length(cue, completion, tokenizer)
-    raise ValueError(f"max_length={max_length} is too small: the completion, EOS and the prompt's last line "
-                     f"alone take {need} tokens; raise max_length to at least {need + 1} or shorten the "
-                     f"completion.")
-
-
 def _last_line_ids(prompt: str, tokenizer: Any) -> list[int]:
     """Token ids of the prompt's last line with its newline (the "Summary:" cue); [] if one line."""
     _, sep, cue = prompt.rpartition("\n")
@@ -103,8 +92,8 @@ def _last_line_ids(prompt: str, tokenizer: Any) -> list[int]:
 def truncate_prompt_ids(prompt: str, tokenizer: Any, room: int) -> list[int]:
     """Prompt token ids, at most `room`: the body (the dialogue) loses tokens from its end, the last line stays.
 
-    Used for training rows (tokenize_prompt_completion) and for generation (generate_summaries), so a
-    long dialogue is cut the same way in both. Raises ValueError if `room` cannot hold the last line
+    Used for training rows (tokenize_prompt_completion; as text, truncate_prompt) and for generation
+    (generate_summaries), so a long dialogue is cut the same way in both. Raises ValueError if `room` cannot hold the last line
     and one body token.
     """
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
@@ -118,6 +107,20 @@ def truncate_prompt_ids(prompt: str, tokenizer: Any, room: int) -> list[int]:
                          f"tokens) and any of its body; allow at least {len(cue_ids) + 1}")
     body_ids = tokenizer(body if sep else prompt, add_special_tokens=False)["input_ids"]
     return body_ids[:body_room] + cue_ids
+
+
+def truncate_prompt(prompt: str, tokenizer: Any, room: int) -> str:
+    """`prompt` as text, cut as truncate_prompt_ids cuts its tokens: at most `room` tokens, the body loses its end.
+
+    Training rows (to_prompt_completion) are text that TRL tokenizes; generation cuts token ids. Both cut the
+    body (the dialogue) to the same first tokens and keep the last line ("Summary:").
+    """
+    ids = truncate_prompt_ids(prompt, tokenizer, room)  # raises if room cannot hold the last line
+    if len(ids) == len(tokenizer(prompt, add_special_tokens=False)["input_ids"]):
+        return prompt
+    body, sep, cue = prompt.rpartition("\n")
+    n_body = len(ids) - len(_last_line_ids(prompt, tokenizer))
+    return _token_prefix(body if sep else prompt, tokenizer, n_body) + (sep + cue if sep else "")
 
 
 def tokenize_prompt_completion(prompt: str, completion: str, tokenizer: Any,

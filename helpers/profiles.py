@@ -107,10 +107,19 @@ class SummarizationSettings:
     n_val: int  # validation dialogues evaluated during training
     n_check: int  # test dialogues re-generated to check the saved / merged adapter
     gen_token_budget: int  # generation batches hold at most this many tokens (rows x (prompt + new))
-    max_prompt_tokens: int  # prompts keep at most this many tokens (the dialogue is cut at its end)
+    # prompts keep at most this many tokens (the dialogue cut at its end, "Summary:" kept), in training rows and in
+    # generation alike (helpers.formatting.truncate_prompt / truncate_prompt_ids): one rule for both
+    max_prompt_tokens: int
     lora_r: int = SEED_LORA_R
     lora_alpha: int = SEED_LORA_R
     n_zero_shot: int | None = None  # test dialogues the zero-shot base summarizes (None: all of them)
+
+    def __post_init__(self) -> None:
+        room = self.max_length - self.max_new_tokens - 1  # a row of max_length holds the prompt, summary and EOS
+        if self.max_prompt_tokens > room:
+            raise ValueError(f"max_prompt_tokens={self.max_prompt_tokens} + max_new_tokens={self.max_new_tokens} + EOS "
+                             f"exceed max_length={self.max_length}: a summary as long as generation may write would "
+                             f"lose its end in training. Lower max_prompt_tokens to {room} or raise max_length.")
 
 
 @dataclass(frozen=True)
@@ -183,22 +192,25 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # gpu saves a checkpoint every 10 of its 40 steps (used only with CHECKPOINT_DIR, notebook 04's 4.6): a dropped
     # Colab session loses at most 10 steps; each checkpoint is ~250 MB for Phi-2 (fp32 adapter + AdamW moments).
     # Generation (helpers.training.generate_summaries): batches hold at most gen_token_budget tokens,
-    # rows x (longest prompt + max_new_tokens); prompts keep at most max_prompt_tokens (dialogue cut
-    # at its end, "Summary:" kept). gpu: real DialogSum prompts reach ~1,400 Phi-2 tokens, so 1,536
-    # cuts none and 1,536 + 100 fits Phi-2's 2,048 positions; 16,384 tokens of fp16 KV cache (320 KiB
-    # each) is 5 GiB, ~9 GiB predicted in all on a T4 (helpers.memory.preflight). smoke: shipped prompts reach
-    # 270 SmolLM2 tokens and summaries 47 with eos, so 448 cuts none and 48 new tokens hold every reference;
-    # batches of 4,096 tokens (~13 dialogues) generated fastest on the 2-core CPU (1.29 s per dialogue in NF4,
-    # vs 1.41-1.59 s at 12,288-24,576: longer batches pad more).
+    # rows x (longest prompt + max_new_tokens). Prompts keep at most max_prompt_tokens, in training and in generation
+    # (one rule: the dialogue cut at its end, "Summary:" kept), so the model is asked what it was trained on; it is
+    # max_length - max_new_tokens - EOS, so a summary as long as generation may write is never cut in training.
+    # gpu: 411 tokens. Real DialogSum prompts reach ~1,400 Phi-2 tokens, so the longest dialogues lose their end in
+    # both (notebook 04 prints how many); keeping them whole would need rows of ~1,536 tokens, 3x the 512 measured on
+    # the H100 (benchmarks/results_gpu_phi2.json), which was not measured. 16,384 tokens of fp16 KV cache (320 KiB
+    # each) is 5 GiB (helpers.memory.preflight checks it on a T4). smoke: shipped prompts reach 270 SmolLM2 tokens and
+    # summaries 47 with eos, so 335 cuts none and 48 new tokens hold every reference; batches of 4,096 tokens
+    # (~13 dialogues) generated fastest on the 2-core CPU (1.29 s per dialogue in NF4, vs 1.41-1.59 s at
+    # 12,288-24,576: longer batches pad more).
     "04": {
         "gpu": SummarizationSettings(
             max_steps=40, per_device_train_batch_size=4, gradient_accumulation_steps=4, learning_rate=2e-4,
             warmup_steps=8, eval_steps=20, save_steps=10, logging_steps=10, max_length=512, packing=True,
-            max_new_tokens=100, n_val=64, n_check=64, gen_token_budget=16384, max_prompt_tokens=1536),
+            max_new_tokens=100, n_val=64, n_check=64, gen_token_budget=16384, max_prompt_tokens=411),
         "smoke": SummarizationSettings(
             max_steps=72, per_device_train_batch_size=2, gradient_accumulation_steps=1, learning_rate=4e-3,
             warmup_steps=3, eval_steps=9, save_steps=36, logging_steps=3, max_length=384, packing=True,
-            max_new_tokens=48, n_val=8, n_check=8, gen_token_budget=4096, max_prompt_tokens=448, n_zero_shot=50),
+            max_new_tokens=48, n_val=8, n_check=8, gen_token_budget=4096, max_prompt_tokens=335, n_zero_shot=50),
     },
     # --- 05 evaluation and iteration (T4 times: see the notebook's header, estimates from
     # helpers.measured.t4_training_estimate). gpu sizes keep a standalone run (no saved notebook-03/04

@@ -94,10 +94,11 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"rank {rank}: bitsandbytes could not load the base in 4 bits ({err}). "
                          "Re-run with --no_quantize to train plain LoRA on a full-precision "
                          "base (same adapters, more memory).") from err
-    # prompts shortened (dialogue cut at its end) so packing never cuts a summary (notebook 04, 4.6)
-    train = to_prompt_completion(ds["train"], tokenizer, config.max_length)
+    # prompts cut as generation cuts them (dialogue cut at its end, notebook 04, 4.6)
+    cut = {"max_prompt_tokens": S.max_prompt_tokens, "max_length": config.max_length}
+    train = to_prompt_completion(ds["train"], tokenizer, **cut)
     n_val = min(S.n_val, len(ds["validation"]))
-    val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, config.max_length)
+    val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, **cut)
     lora_config = make_lora_config(target_modules=lora_targets(model.config), r=args.lora_r)  # alpha: the seed's 32
     if not args.quantize:  # plain LoRA: no k-bit preparation needed
         from peft import get_peft_model

@@ -2,8 +2,9 @@
 
 TRL's `bfd` packing truncates each tokenized example to `max_length` from its END
 (`pc.list_slice(column, 0, seq_length)` in `trl.data_utils._pack_bfd`), so a long dialogue used
-to lose its summary tokens and EOS. `to_prompt_completion(ds, tokenizer, max_length)` shortens the
-dialogue instead; these tests build the real SFTTrainer and read the packed training set.
+to lose its summary tokens and EOS. `to_prompt_completion(ds, tokenizer, max_prompt_tokens=...)` cuts the
+dialogue instead, as generation cuts it; with max_prompt_tokens + the longest summary + EOS within max_length
+(SummarizationSettings' rule), no summary is cut. These tests build the real SFTTrainer and read the packed set.
 """
 
 from __future__ import annotations
@@ -103,12 +104,21 @@ def test_unfitted_long_examples_lose_their_summary_and_packing_stats_says_so(row
     assert stats["completion_tokens_packed"] == sum(map(len, got))
 
 
-def test_fitted_prompts_keep_every_completion_and_eos_in_the_packed_rows(rows, tok, tmp_path, capsys) -> None:
-    pc = to_prompt_completion(rows, tokenizer=tok, max_length=MAX_LENGTH)
-    assert f"{N_LONG} of {len(rows)} prompts shortened" in capsys.readouterr().out
+def summary_room(tok, summaries) -> int:
+    """Prompt tokens left in a row of MAX_LENGTH beside the longest completion and its EOS (the settings' rule)."""
+    return MAX_LENGTH - max(len(tok(" " + s, add_special_tokens=False)["input_ids"]) + 1 for s in summaries)
+
+
+def test_cut_prompts_keep_every_completion_and_eos_in_the_packed_rows(rows, tok, tmp_path, capsys) -> None:
+    room = summary_room(tok, rows["summary"])
+    pc = to_prompt_completion(rows, tok, max_prompt_tokens=room, max_length=MAX_LENGTH)
+    out = capsys.readouterr().out
+    n_cut = sum(len(tok(format_summary_prompt(d))["input_ids"]) > room for d in rows["dialogue"])
+    assert n_cut >= N_LONG and f"{n_cut} of {len(rows)} prompts cut" in out and "0 rows longer than" in out
     for prompt, completion in zip(pc["prompt"], pc["completion"]):
         assert prompt.startswith("Summarize the following conversation:\n#Person")
         assert prompt.endswith("\nSummary:")  # the cue line is kept
+        assert len(tok(prompt)["input_ids"]) <= room
         assert full_length(tok, prompt, completion) <= MAX_LENGTH
     assert pc["completion"] == [" " + s for s in rows["summary"]]  # summaries untouched
 
@@ -125,8 +135,12 @@ def test_fitted_prompts_keep_every_completion_and_eos_in_the_packed_rows(rows, t
     assert stats["completion_tokens_expected"] == stats["completion_tokens_packed"] == sum(map(len, got))
 
 
-def test_completion_that_cannot_fit_is_a_clear_error(tok) -> None:
+def test_a_summary_longer_than_the_row_allows_is_counted_and_its_cut_measured(tok, tmp_path, capsys) -> None:
     long_summary = Dataset.from_list([{"id": "x", "dialogue": "#Person1#: Hi.\n#Person2#: Hello.",
                                        "summary": "They talk. " * 200, "topic": "t"}])
-    with pytest.raises(ValueError, match=f"max_length={MAX_LENGTH} is too small"):
-        to_prompt_completion(long_summary, tokenizer=tok, max_length=MAX_LENGTH)
+    pc = to_prompt_completion(long_summary, tok, max_prompt_tokens=64, max_length=MAX_LENGTH)
+    assert f"1 rows longer than max_length={MAX_LENGTH}" in capsys.readouterr().out
+    stats = packing_stats(packed_trainer(tok, pc, tmp_path), pc)
+    assert stats["examples_cut"] == 1 and stats["completion_tokens_lost"] > 0
+    with pytest.raises(ValueError, match="cannot hold the prompt's last line"):
+        to_prompt_completion(long_summary, tok, max_prompt_tokens=1)

@@ -148,3 +148,16 @@ def test_each_rank_loads_onto_its_own_gpu(fake_cuda, monkeypatch, local_rank, ex
     monkeypatch.setenv("LOCAL_RANK", "2")
     with pytest.raises(RuntimeError, match="one process per GPU"):
         models.local_device_map()
+
+
+def test_summarization_prompt_budget_leaves_room_for_the_longest_generated_summary() -> None:
+    """One truncation rule: prompts keep max_prompt_tokens in training and generation, and a summary as long as
+    generation may write (max_new_tokens) plus eos still fits a training row of max_length."""
+    from helpers.profiles import SETTINGS
+
+    for name in ("gpu", "smoke"):
+        S = SETTINGS["04"][name]
+        assert S.max_prompt_tokens + S.max_new_tokens + 1 <= S.max_length
+    smoke = resolve_profile("smoke", verbose=False)
+    with pytest.raises(ValueError, match="Lower max_prompt_tokens to 335"):
+        smoke.settings("04", max_prompt_tokens=448)
