@@ -105,3 +105,28 @@ def resume_point(folder: str | Path, settings: dict[str, Any]) -> tuple[str | No
     if checkpoint is None:
         return None, 0
     return checkpoint, json.loads((Path(checkpoint) / "trainer_state.json").read_text())["global_step"]
+
+
+def saved_outputs(folder: str | Path | None, name: str, key: dict[str, Any], compute: Any) -> tuple[Any, bool]:
+    """`compute()`'s result, saved as folder/<name>.json beside the checkpoints and reused by a later session.
+
+    For a pass that costs minutes and does not change with training (notebook 04's zero-shot summaries): after a
+    dropped session, "Run all" reads it back instead of generating again. `key` holds everything the result depends
+    on (model, test rows, decoding settings); a saved file with another key is computed again and overwritten.
+    folder None: computed, nothing saved. Returns (result, whether it was read back). The result must be JSON.
+    """
+    key = json.loads(json.dumps(key))  # as stored: lists, not tuples
+    path = Path(folder) / f"{name}.json" if folder is not None else None
+    if path is not None and path.exists():
+        try:
+            saved = json.loads(path.read_text())
+        except json.JSONDecodeError:  # a copy interrupted mid-write: compute again
+            saved = {}
+        if saved.get("key") == key:
+            return saved["result"], True
+    result = compute()
+    if path is not None:
+        tmp = path.with_suffix(".json.partial")
+        tmp.write_text(json.dumps({"key": key, "result": result}))
+        tmp.replace(path)  # never a half-written file under the real name
+    return result, False

@@ -93,8 +93,8 @@ def truncate_prompt_ids(prompt: str, tokenizer: Any, room: int) -> list[int]:
     """Prompt token ids, at most `room`: the body (the dialogue) loses tokens from its end, the last line stays.
 
     Used for training rows (tokenize_prompt_completion; as text, truncate_prompt) and for generation
-    (generate_summaries), so a long dialogue is cut the same way in both. Raises ValueError if `room` cannot hold the last line
-    and one body token.
+    (generate_summaries), so a long dialogue is cut the same way in both. Raises ValueError if `room`
+    cannot hold the last line and one body token.
     """
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     if len(prompt_ids) <= room:

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,13 @@ def record(notebook: str, **values: Any) -> dict[str, Any]:
     results.update(_plain(values))
     path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     return results
+
+
+def record_run(notebook: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """Record a notebook's results for its test, read from its variables (`globals()`; keys: helpers/recorded.py)."""
+    from .recorded import results_of
+
+    return record(notebook, **results_of(notebook, variables))
 
 
 def load_results(notebook: str, directory: Path | None = None) -> dict[str, Any]:

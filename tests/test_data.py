@@ -217,7 +217,8 @@ def test_to_prompt_completion_cuts_long_prompts_as_generation_does(tokenizer, ca
     pc = F.to_prompt_completion(Dataset.from_list([GOOD_DIALOGUE, long]), tokenizer, max_prompt_tokens=room,
                                 max_length=room + 5)
     out = capsys.readouterr().out
-    assert f"1 of 2 prompts cut to max_prompt_tokens={room}" in out and f"0 rows longer than max_length={room + 5}" in out
+    assert f"1 of 2 prompts cut to max_prompt_tokens={room}" in out
+    assert f"0 rows longer than max_length={room + 5}" in out
     assert pc[0]["prompt"] == F.format_summary_prompt(GOOD_DIALOGUE["dialogue"])  # short: untouched
     prompt, completion = pc[1]["prompt"], pc[1]["completion"]
     assert prompt.startswith("Summarize the following conversation:\n#Person1#: hi")
@@ -242,3 +243,259 @@ def test_truncate_prompt_matches_the_generation_ids_and_refuses_a_tiny_room(toke
     assert F.truncate_prompt(short, tokenizer, 100) == short
     with pytest.raises(ValueError, match="cannot hold the prompt's last line"):
         F.truncate_prompt(prompt, tokenizer, 2)
+
+
+def test_completion_lengths_count_like_trl(tokenizer) -> None:
+    pc = Dataset.from_dict({"prompt": [F.format_summary_prompt("#Person1#: hi")],
+                            "completion": [" they greet"]})
+    assert F.completion_lengths(pc, tokenizer) == [3]  # "they", "greet", EOS
+
+
+# --- cleaning ----------------------------------------------------------------------------
+def test_normalize_text_unicode_whitespace_and_lines() -> None:
+    raw = "#Person1#:\u00a0Hi  there\t!\r\n\n  #Person2#: ｈｅｌ\u200bｌｏ \n"
+    assert C.normalize_text(raw) == "#Person1#: Hi there !\n#Person2#: hello"
+    assert C.normalize_text("   ") == ""
+
+
+def test_near_duplicate_key_ignores_case_punctuation_spacing() -> None:
+    assert C.near_duplicate_key("The food was GREAT!") == C.near_duplicate_key("the food  was great")
+    assert C.near_duplicate_key("#Person1#: Hi.") == "#person1# hi"
+    assert C.near_duplicate_key("not good") != C.near_duplicate_key("good")
+
+
+def test_normalize_rows_counts_changed_and_keeps_non_strings() -> None:
+    rows = [{"text": "a  b", "label": 1}, {"text": "c", "label": 2}, {"text": None, "label": 0}]
+    out, changed = C.normalize_rows(rows, ["text"])
+    assert changed == 1 and out[0] == {"text": "a b", "label": 1} and out[2]["text"] is None
+    assert rows[0]["text"] == "a  b"  # input untouched
+
+
+def test_drop_duplicates_exact_and_near() -> None:
+    rows = [{"text": "Good food."}, {"text": "Good food."}, {"text": "good FOOD"}, {"text": "Bad."}]
+    kept, counts = C.drop_duplicates(rows, "text")
+    assert kept == [rows[0], rows[3]]
+    assert counts == {"exact duplicate": 1, "near duplicate": 1}
+
+
+def test_drop_duplicates_with_a_reference_column_keeps_new_references() -> None:
+    rows = [{"d": "Hi.", "s": "one"}, {"d": "Hi.", "s": "two"}, {"d": "Hi.", "s": "one"},
+            {"d": "hi", "s": "ONE!"}, {"d": "hi", "s": "three"}]
+    kept, counts = C.drop_duplicates(rows, "d", reference="s")
+    assert kept == [rows[0], rows[1], rows[4]]
+    assert counts == {"exact duplicate": 1, "near duplicate": 1}
+
+
+def test_drop_length_outliers() -> None:
+    rows = [{"t": "one"}, {"t": "one two three"}, {"t": " ".join(["w"] * 10)}]
+    kept, counts = C.drop_length_outliers(rows, {"t": (2, 5)})
+    assert kept == [rows[1]] and counts == {"too short": 1, "too long": 1}
+
+
+def test_drop_leakage_test_wins_and_counts_per_split() -> None:
+    splits = {"train": [{"d": "A"}, {"d": "b!"}, {"d": "c"}], "validation": [{"d": "B"}],
+              "test": [{"d": "a"}]}
+    out, counts = C.drop_leakage(splits, "d")
+    assert out["train"] == [{"d": "c"}] and out["test"] == [{"d": "a"}]
+    assert out["validation"] == [{"d": "B"}] and counts == {"test": 0, "validation": 0, "train": 2}
+    assert list(out) == ["train", "validation", "test"]
+
+
+def test_drop_leakage_unknown_split() -> None:
+    with pytest.raises(ValueError, match="dev"):
+        C.drop_leakage({"dev": []}, "d")
+
+
+def _dialog(i: int, **kw) -> dict:
+    return {"id": f"r{i}", "dialogue": f"#Person1#: Hello number {i}, how are you today my friend?\n"
+            f"#Person2#: Fine thanks, and you?", "summary": f"#Person1# greets #Person2# {i}.",
+            "topic": "greeting", **kw}
+
+
+def test_prepare_dialogsum_catches_every_injected_row() -> None:
+    good = [_dialog(i) for i in range(6)]
+    bad = [
+        {**_dialog(0), "id": "dup"},  # exact duplicate dialogue
+        {**_dialog(1), "dialogue": _dialog(1)["dialogue"].upper()},  # near duplicate
+        {**_dialog(7), "summary": None},  # missing
+        {**_dialog(8), "summary": " \u200b "},  # empty once the zero-width space is removed
+        {**_dialog(9), "dialogue": "#Person1#: Hi."},  # too short
+        _dialog(5),  # leaks into test below
+    ]
+    raw = {"train": good[:5] + bad, "validation": [_dialog(20)],
+           "test": [_dialog(5), {**_dialog(21), "dialogue": "a\u00a0 " + _dialog(21)["dialogue"]}]}
+    ds, report = C.prepare_dialogsum(raw)
+    train = report["train"]
+    assert train["rows in"] == 11 and train["missing or empty"] == 2
+    assert train["exact duplicate"] == 1 and train["near duplicate"] == 1
+    assert train["too short"] == 1 and train["leak (in an earlier split)"] == 1
+    assert report["test"]["normalized"] == 1 and train["references grouped"] == 0
+    assert ds["train"].column_names == [*D.DIALOGSUM_COLUMNS, "references", "topics"]
+    assert ds["train"][0]["references"] == [ds["train"][0]["summary"]]
+    removed = sum(v for k, v in train.items() if k not in ("rows in", "rows out", "normalized"))
+    assert train["rows out"] == len(ds["train"]) == train["rows in"] - removed
+
+
+def test_prepare_dialogsum_removes_leaked_dialogue_from_train() -> None:
+    raw = {"train": [_dialog(1), _dialog(2)], "validation": [_dialog(3)],
+           "test": [{**_dialog(2), "id": "t"}]}
+    ds, report = C.prepare_dialogsum(raw)
+    assert ds["train"]["id"] == ["r1"] and report["train"]["leak (in an earlier split)"] == 1
+
+
+def test_length_bounds_never_drop_test_rows() -> None:
+    """The test split is the benchmark: a dialogue outside the length bounds stays in it (train and validation
+    lose theirs, counted), so scores stay comparable with other reports on the same test set."""
+    long_dialogue = "\n".join([_dialog(30)["dialogue"]] * 200)  # far above the word-count bound
+    raw = {"train": [_dialog(1), {**_dialog(2), "dialogue": long_dialogue}],
+           "validation": [_dialog(3), {**_dialog(4), "dialogue": "#Person1#: Hi."}],
+           "test": [_dialog(5), {**_dialog(6), "dialogue": long_dialogue.replace("30", "31")},
+                    {**_dialog(7), "dialogue": "#Person1#: Hi.\n#Person2#: Bye."}]}
+    ds, report = C.prepare_dialogsum(raw)
+    assert report["train"]["too long"] == 1 and report["validation"]["too short"] == 1
+    assert len(ds["test"]) == 3 and report["test"]["rows out"] == 3
+    assert report["test"]["too long"] == report["test"]["too short"] == 0
+
+
+def test_prepare_sentiment_names_or_ids_and_bad_labels() -> None:
+    raw = {"train": [{"text": "Great phone.", "label": "positive"}, {"text": "Awful.", "label": 0},
+                     {"text": "Meh.", "label": "meh"}, {"text": "ok", "label": None},
+                     {"text": " ".join(["long"] * 300), "label": 1}],
+           "validation": [{"text": "Fine.", "label": 1}], "test": [{"text": "Bad.", "label": 0}]}
+    ds, report = C.prepare_sentiment(raw)
+    assert ds["train"]["label"] == [2, 0] and report["train"]["missing or empty"] == 2
+    assert report["train"]["too long"] == 1
+    assert ds["train"].features["label"].names == D.SENTIMENT_LABELS
+
+
+def test_prepare_accepts_a_datasetdict() -> None:
+    dd = DatasetDict({s: Dataset.from_list([_dialog(i)]) for i, s in enumerate(D.SPLITS)})
+    ds, _ = C.prepare_dialogsum(dd)
+    assert {s: len(d) for s, d in ds.items()} == {"train": 1, "validation": 1, "test": 1}
+
+
+# --- inspection, splits ------------------------------------------------------------------
+def _senti(n_per_class: dict[int, int]) -> Dataset:
+    labels = [lab for lab, n in n_per_class.items() for _ in range(n)]
+    return Dataset.from_dict({"text": [f"t{i}" for i in range(len(labels))], "label": labels},
+                             features=D.SENTIMENT_FEATURES)
+
+
+def test_label_shares_and_stratified_split() -> None:
+    ds = _senti({0: 35, 1: 27, 2: 38})
+    assert C.label_shares(ds) == {"negative": 0.35, "neutral": 0.27, "positive": 0.38}
+    split = C.stratified_split(ds, test_size=0.2, seed=0)
+    assert len(split["test"]) == 20
+    for part in split.values():
+        for share, want in zip(C.label_shares(part).values(), (0.35, 0.27, 0.38)):
+            assert abs(share - want) < 0.03
+    again = C.stratified_split(ds, test_size=0.2, seed=0)
+    assert again["test"]["text"] == split["test"]["text"]  # fixed seed, same split
+
+
+def test_stratified_split_needs_labels_or_strings() -> None:
+    with pytest.raises(TypeError, match="ClassLabel or strings"):
+        C.stratified_split(Dataset.from_dict({"text": ["a", "b"], "score": [0.1, 0.2]}), 0.5, 0, "score")
+
+
+def test_stratified_split_on_a_string_column_keeps_its_shares(capsys) -> None:
+    topics = ["bank"] * 40 + ["gym"] * 40 + ["library"] * 20
+    ds = Dataset.from_dict({"text": [f"t{i}" for i in range(100)], "topic": topics})
+    split = C.stratified_split(ds, test_size=0.2, seed=0, column="topic")
+    assert sorted(split["test"]["topic"]) == ["bank"] * 8 + ["gym"] * 8 + ["library"] * 4
+    assert split["test"].column_names == ["text", "topic"]  # no helper column left behind
+    assert capsys.readouterr().out == ""  # nothing lumped, nothing said
+
+
+def test_stratified_split_classlabel_unchanged_when_nothing_is_lumped() -> None:
+    ds = _senti({0: 35, 1: 27, 2: 38})
+    direct = ds.train_test_split(test_size=0.2, seed=0, stratify_by_column="label")
+    assert C.stratified_split(ds, 0.2, 0)["test"]["text"] == direct["test"]["text"]
+
+
+def test_token_lengths_and_percentile_rank(tokenizer) -> None:
+    assert F.token_lengths(["hi there", "hello"], tokenizer) == [2, 1]
+    assert F.percentile_rank([1, 2, 3, 4], 3) == 75.0
+    with pytest.raises(ValueError, match="empty"):
+        F.percentile_rank([], 3)
+
+
+# --- chat format, tokenized set ----------------------------------------------------------
+def test_to_messages_and_simple_template(tokenizer) -> None:
+    msgs = F.to_messages("#Person1#: hi", "they greet")
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert msgs[0]["content"] == "Summarize the following conversation:\n#Person1#: hi"
+    assert len(F.to_messages("x")) == 1
+    tokenizer.chat_template = F.SIMPLE_CHAT_TEMPLATE
+    text = tokenizer.apply_chat_template(msgs, tokenize=False)
+    assert text == ("<|user|>\nSummarize the following conversation:\n#Person1#: hi\n"
+                    "<|assistant|>\nthey greet<|endoftext|>\n")
+    prompt = tokenizer.apply_chat_template(msgs[:1], tokenize=False, add_generation_prompt=True)
+    assert prompt.endswith("<|assistant|>\n")
+
+
+def test_tokenize_dialogsum(tokenizer) -> None:
+    ds = Dataset.from_list([{**GOOD_DIALOGUE, "dialogue": "#Person1#: hi there\n#Person2#: hello",
+                             "summary": "they greet"}])
+    out = F.tokenize_dialogsum(ds, tokenizer, max_length=64)
+    assert out.column_names == ["input_ids", "attention_mask", "labels"]
+    assert out[0]["labels"][-1] == tokenizer.eos_token_id and out[0]["labels"][0] == -100
+
+
+# --- padding versus packing --------------------------------------------------------------
+def test_pad_fractions() -> None:
+    assert F.pad_fraction_padded([2, 4, 4, 4], batch_size=2) == pytest.approx(2 / 16)
+    assert F.pad_fraction_padded([2, 4], batch_size=2, max_length=8) == pytest.approx(10 / 16)
+    assert F.pad_fraction_padded([10], batch_size=1, max_length=8) == 0  # truncated to 8
+    assert F.pack_lengths([3, 5, 2, 6], block_size=8) == [[3, 2], [1, 0]]
+    assert F.pad_fraction_packed([3, 5, 2, 6], block_size=8) == 0
+    assert F.pad_fraction_packed([5, 5], block_size=8) == pytest.approx(6 / 16)
+
+
+def test_pad_fraction_bad_input() -> None:
+    with pytest.raises(ValueError, match="block_size=4"):
+        F.pack_lengths([3, 9], 4)
+    with pytest.raises(ValueError, match="at least one"):
+        F.pad_fraction_padded([], 2)
+
+
+# --- augmentation ------------------------------------------------------------------------
+def test_swap_speakers_and_check() -> None:
+    assert C.swap_speakers("#Person1# asks #Person2#.") == "#Person2# asks #Person1#."
+    rows = Dataset.from_list([{"id": "a", "dialogue": "#Person1#: Hi.\n#Person2#: Yo.",
+                               "summary": "#Person1# greets #Person2#.", "topic": "t"}])
+    aug = C.augment_speaker_swap(rows)
+    assert aug[0]["id"] == "a_swap" and aug[0]["dialogue"] == "#Person2#: Hi.\n#Person1#: Yo."
+    assert set(C.check_speaker_swap(rows, aug).values()) == {0}
+    with_refs = C.augment_speaker_swap(rows.add_column("references", [["#Person1# greets.", "#Person2# waves."]]))
+    assert with_refs[0]["references"] == ["#Person2# greets.", "#Person1# waves."]
+    naive = rows.map(lambda r: {"summary": r["summary"].replace("#Person1#", "#Person2#")})
+    # the naive row breaks two promises, one of them in both columns: it counts once per promise and once in all
+    assert C.check_speaker_swap(rows, naive) == {"not an involution": 1, "tag counts not swapped": 1,
+                                                 "summary changed otherwise": 0, "rows with a problem": 1}
+    with pytest.raises(ValueError):
+        C.check_speaker_swap(rows, aug.select([]))
+
+
+def test_general_text_is_paragraphs_and_refuses_a_missing_or_empty_file(tmp_path) -> None:
+    from helpers.data import load_general_text
+
+    paragraphs = load_general_text()
+    assert len(paragraphs) == 8 and all(len(p.split()) > 40 and "\n" not in p for p in paragraphs)
+    with pytest.raises(FileNotFoundError, match="ships with the repository"):
+        load_general_text(tmp_path / "missing.txt")
+    (tmp_path / "empty.txt").write_text("\n\n  \n")
+    with pytest.raises(ValueError, match="holds no text"):
+        load_general_text(tmp_path / "empty.txt")
+
+
+def test_cleaning_summary_counts_every_nonzero_reason() -> None:
+    report = {"train": {"rows in": 1500, "missing or empty": 0, "exact duplicate": 2, "references grouped": 0,
+                        "rows out": 1498},
+              "test": {"rows in": 150, "exact duplicate": 0, "references grouped": 100, "rows out": 50}}
+    line = C.cleaning_summary(report)
+    assert "train 1,500 -> 1,498" in line and "test 150 -> 50" in line
+    assert "train: exact duplicate 2" in line and "test: references grouped 100" in line
+    assert "missing or empty" not in line  # zero counts are left out
+    clean = {"train": {"rows in": 3, "exact duplicate": 0, "rows out": 3}}
+    assert C.cleaning_summary(clean).endswith("removed, merged or normalized: none")

@@ -62,3 +62,65 @@ def test_run_time_counts_from_reset(monkeypatch) -> None:
     monkeypatch.setattr(report.time, "perf_counter", lambda: next(clock))
     report.reset("97_demo")
     assert report.run_time("97_demo") == "97_demo: this run took 1.5 min (90 s) from the cell after the parameters on"
+
+
+# --- one record call per notebook: helpers/recorded.py reads the notebook's variables -----
+def _assigned_names(code: str) -> set[str]:
+    """Names a notebook's code binds at its top level or in its functions (assignments, loops, imports, defs)."""
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _notebook_code(number: str) -> str:
+    import nbformat
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from helpers.paths import REPO_ROOT
+
+    (path,) = (REPO_ROOT / "notebooks").glob(f"{number}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    to_python = TransformerManager().transform_cell  # the setup cell's !pip and %magics as Python
+    return "\n".join(to_python(c.source) for c in cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("number", ["02", "03", "04", "05"])
+def test_every_variable_a_recorder_reads_is_one_its_notebook_sets(number) -> None:
+    """Renaming a notebook variable fails here, without running the notebook; and the summary cell calls
+    record_run once instead of a block of keys."""
+    import ast
+    import inspect
+
+    from helpers import recorded
+
+    source = inspect.getsource(recorded.RECORDERS[number])
+    read = {n.attr for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "nb"}
+    code = _notebook_code(number)
+    assert read and read <= _assigned_names(code), sorted(read - _assigned_names(code))
+    assert code.count("report.record_run(NOTEBOOK, globals())") == 1
+
+
+def test_results_of_names_a_missing_variable_and_an_unknown_notebook() -> None:
+    from helpers.recorded import results_of
+
+    with pytest.raises(NameError, match="notebook 04_x has no variable 'P'"):
+        results_of("04_x", {})
+    with pytest.raises(KeyError, match="no results recorder for notebook '99_demo'"):
+        results_of("99_demo", {})
+
+
+def test_record_run_records_what_the_recorder_computes(isolated, monkeypatch) -> None:
+    from helpers import recorded
+
+    monkeypatch.setitem(recorded.RECORDERS, "98", lambda nb: {"loss": nb.loss, "n": len(nb.rows)})
+    out = report.record_run("98_demo", {"loss": np.float32(0.5), "rows": [1, 2, 3], "other": object()})
+    assert out == {"loss": 0.5, "n": 3} == report.load_results("98_demo")

@@ -368,3 +368,25 @@ def test_resume_point_refuses_a_folder_trained_with_other_settings(tmp_path) -> 
         resume_point(tmp_path, {**settings, "lora_r": 8})
     with pytest.raises(ValueError, match="seed: None then, 1 now"):  # a setting added later counts too
         resume_point(tmp_path, {**settings, "seed": 1})
+
+
+def test_saved_outputs_are_read_back_only_for_the_same_key(tmp_path) -> None:
+    """Notebook 04's zero-shot pass is not repeated after a dropped session, and never reused for other settings."""
+    from helpers.checkpoints import saved_outputs
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return [["a summary"], [True]]
+
+    key = {"model": "m", "ids": ("t1",), "max_new_tokens": 48}
+    assert saved_outputs(tmp_path, "zero_shot", key, compute) == ([["a summary"], [True]], False)
+    assert saved_outputs(tmp_path, "zero_shot", key, compute) == ([["a summary"], [True]], True)
+    assert len(calls) == 1  # read back, not generated again
+    assert saved_outputs(tmp_path, "zero_shot", {**key, "max_new_tokens": 100}, compute)[1] is False
+    assert len(calls) == 2
+    (tmp_path / "zero_shot.json").write_text('{"key": ')  # a copy cut off mid-write
+    assert saved_outputs(tmp_path, "zero_shot", key, compute)[1] is False
+    assert saved_outputs(None, "zero_shot", key, compute)[1] is False  # no folder: nothing saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zero_shot.json"]
