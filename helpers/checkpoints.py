@@ -130,3 +130,38 @@ def saved_outputs(folder: str | Path | None, name: str, key: dict[str, Any], com
         tmp.write_text(json.dumps({"key": key, "result": result}))
         tmp.replace(path)  # never a half-written file under the real name
     return result, False
+
+
+FINAL_OUTPUTS = "final"  # in a checkpoint folder: the finished run's outputs, for a notebook run in another runtime
+
+
+def keep_final_outputs(folder: str | Path, sources: dict[str, str | Path]) -> Path:
+    """Copy a finished run's outputs (files or folders, under the given names) into folder/final.
+
+    Notebook 04 does this when CHECKPOINT_DIR is set, so notebook 05, opened later in a fresh Colab runtime, can
+    read the adapter and predictions from Drive (its FROM_04_DIR) instead of retraining. An older copy is replaced
+    only once the new one is complete.
+    """
+    import shutil
+
+    folder = Path(folder)
+    partial, final = folder / f"{FINAL_OUTPUTS}.partial", folder / FINAL_OUTPUTS
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name, source in sources.items():
+        source = Path(source)
+        if not source.exists():
+            raise FileNotFoundError(f"{source.name} does not exist: save the run's outputs before keeping them")
+        if source.is_dir():
+            shutil.copytree(source, partial / name)
+        else:
+            shutil.copy2(source, partial / name)
+    shutil.rmtree(final, ignore_errors=True)
+    partial.rename(final)
+    return final
+
+
+def final_outputs(setting: str | Path, name: str) -> Path | None:
+    """The folder keep_final_outputs filled in checkpoint_folder(setting, name), or None if no run finished there."""
+    final = checkpoint_folder(setting, name) / FINAL_OUTPUTS
+    return final if final.is_dir() else None

@@ -390,3 +390,26 @@ def test_saved_outputs_are_read_back_only_for_the_same_key(tmp_path) -> None:
     assert saved_outputs(tmp_path, "zero_shot", key, compute)[1] is False
     assert saved_outputs(None, "zero_shot", key, compute)[1] is False  # no folder: nothing saved
     assert sorted(p.name for p in tmp_path.iterdir()) == ["zero_shot.json"]
+
+
+def test_final_outputs_are_kept_whole_for_a_notebook_in_another_runtime(tmp_path) -> None:
+    """Notebook 04 keeps its adapter, predictions and results beside its checkpoints; notebook 05 finds them there."""
+    from helpers.checkpoints import final_outputs, keep_final_outputs
+
+    run = tmp_path / "run"
+    (run / "adapter").mkdir(parents=True)
+    (run / "adapter" / "adapter_config.json").write_text("{}")
+    (run / "preds.json").write_text("[1]")
+    shared = tmp_path / "drive"
+    assert final_outputs(shared, "04_qlora") is None  # nothing finished there yet
+    kept = keep_final_outputs(shared / "04_qlora",
+                              {"04_adapter": run / "adapter", "predictions.json": run / "preds.json"})
+    assert final_outputs(shared, "04_qlora") == kept
+    assert (kept / "04_adapter" / "adapter_config.json").read_text() == "{}"
+    assert (kept / "predictions.json").read_text() == "[1]"
+    (run / "preds.json").write_text("[2]")  # a later run replaces the copy
+    keep_final_outputs(shared / "04_qlora", {"predictions.json": run / "preds.json"})
+    assert (kept / "predictions.json").read_text() == "[2]" and not (kept / "04_adapter").exists()
+    with pytest.raises(FileNotFoundError, match="missing.json does not exist"):
+        keep_final_outputs(shared / "04_qlora", {"x": run / "missing.json"})
+    assert (kept / "predictions.json").exists()  # a failed copy leaves the last complete one
