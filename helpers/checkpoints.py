@@ -162,6 +162,10 @@ def keep_final_outputs(folder: str | Path, sources: dict[str, str | Path]) -> Pa
 
 
 def final_outputs(setting: str | Path, name: str) -> Path | None:
-    """The folder keep_final_outputs filled in checkpoint_folder(setting, name), or None if no run finished there."""
-    final = checkpoint_folder(setting, name) / FINAL_OUTPUTS
+    """The folder keep_final_outputs filled in the checkpoint folder of `setting` and `name`, or None if none did.
+
+    A lookup: it creates no folder ("drive" still mounts Google Drive on Colab, as checkpoint_folder does).
+    """
+    folder = checkpoint_folder(setting, name) if str(setting) == "drive" else Path(setting).expanduser() / name
+    final = folder / FINAL_OUTPUTS
     return final if final.is_dir() else None

@@ -1,5 +1,6 @@
 """Format and tokenize for causal-LM fine-tuning: the summary prompt, prompt/completion rows, prompt
-truncation that never cuts the completion, token lengths, a chat template, padding versus packing.
+truncation that cuts the dialogue and never the completion (one rule for training rows and generation),
+token lengths, a chat template, padding versus packing.
 
 Taught in notebook 02 (sections 2.6-2.8); notebooks 04 and 05 and helpers.training reuse it.
 """

@@ -196,12 +196,12 @@ SETTINGS: dict[str, dict[str, Any]] = {
     # (one rule: the dialogue cut at its end, "Summary:" kept), so the model is asked what it was trained on; it is
     # max_length - max_new_tokens - EOS, so a summary as long as generation may write is never cut in training.
     # gpu: 411 tokens. Real DialogSum prompts reach ~1,400 Phi-2 tokens, so the longest dialogues lose their end in
-    # both (notebook 04 prints how many); keeping them whole would need rows of ~1,536 tokens, 3x the 512 measured on
-    # the H100 (benchmarks/results_gpu_phi2.json), which was not measured. 16,384 tokens of fp16 KV cache (320 KiB
-    # each) is 5 GiB (helpers.memory.preflight checks it on a T4). smoke: shipped prompts reach 270 SmolLM2 tokens and
-    # summaries 47 with eos, so 335 cuts none and 48 new tokens hold every reference; batches of 4,096 tokens
-    # (~13 dialogues) generated fastest on the 2-core CPU (1.29 s per dialogue in NF4, vs 1.41-1.59 s at
-    # 12,288-24,576: longer batches pad more).
+    # both (notebook 04 prints how many test prompts it cuts, 4.4). Keeping them whole would need rows of ~1,536
+    # tokens, 3x the 512-token rows measured on the H100 (benchmarks/results_gpu_phi2.json); 1,536 was not measured.
+    # 16,384 tokens of fp16 KV cache (320 KiB each) is 5 GiB (helpers.memory.preflight checks it on a T4).
+    # smoke: shipped prompts reach 270 SmolLM2 tokens and summaries 47 with eos, so 335 cuts none and 48 new tokens
+    # hold every reference; batches of 4,096 tokens (~13 dialogues) generated fastest on the 2-core CPU (1.29 s per
+    # dialogue in NF4, vs 1.41-1.59 s at 12,288-24,576: longer batches pad more).
     "04": {
         "gpu": SummarizationSettings(
             max_steps=40, per_device_train_batch_size=4, gradient_accumulation_steps=4, learning_rate=2e-4,

@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from .metrics import length_stats
-
 
 class NotebookVariables:
     """Attribute access to a notebook's globals(); a missing name is an error that says which notebook and cell."""
@@ -140,6 +138,7 @@ def _nb04(nb: Any) -> dict[str, Any]:
         "base_model": nb.shape.model_type,
         "references_per_dialogue": max(len(r) for r in nb.test['references']),
         "prompts_shortened": nb.prompts_shortened,
+        "test_prompts_cut": nb.test_prompts_cut,
         "examples_cut": nb.packed['examples_cut'],
         "completion_tokens_lost": nb.packed['completion_tokens_lost'],
         "rougeL_before_save": nb.before,
@@ -176,6 +175,7 @@ def _nb04(nb: Any) -> dict[str, Any]:
 
 
 def _nb05(nb: Any) -> dict[str, Any]:
+    from .metrics import length_stats  # evaluate and scikit-learn: imported only where used
     SHORT = {'fine-tuned': 'ft', f'fine-tuned, first {nb.n_zs}': 'ft_first'}
     return {
         "hand_accuracy": nb.correct / 100,

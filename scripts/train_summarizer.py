@@ -94,8 +94,13 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"rank {rank}: bitsandbytes could not load the base in 4 bits ({err}). "
                          "Re-run with --no_quantize to train plain LoRA on a full-precision "
                          "base (same adapters, more memory).") from err
-    # prompts cut as generation cuts them (dialogue cut at its end, notebook 04, 4.6)
-    cut = {"max_prompt_tokens": S.max_prompt_tokens, "max_length": config.max_length}
+    # prompts cut as generation cuts them (dialogue cut at its end, notebook 04, 4.3); a --max_length below the
+    # profile's lowers the prompt budget with it, so a summary of max_new_tokens + eos still fits a row
+    prompt_tokens = min(S.max_prompt_tokens, config.max_length - S.max_new_tokens - 1)
+    if prompt_tokens < 1:
+        raise SystemExit(f"--max_length {config.max_length} leaves no room for a prompt beside {S.max_new_tokens} "
+                         f"summary tokens and eos: raise it")
+    cut = {"max_prompt_tokens": prompt_tokens, "max_length": config.max_length}
     train = to_prompt_completion(ds["train"], tokenizer, **cut)
     n_val = min(S.n_val, len(ds["validation"]))
     val = to_prompt_completion(ds["validation"].select(range(n_val)), tokenizer, **cut)
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict:
             test = ds["test"].select(range(min(args.n_test, len(ds["test"]))))  # a row per dialogue, all references
             preds = generate_summaries(trainer.model, tokenizer, test["dialogue"],
                                        S.max_new_tokens, token_budget=S.gen_token_budget,
-                                       max_prompt_tokens=S.max_prompt_tokens)
+                                       max_prompt_tokens=prompt_tokens)
             result["n_test"] = len(test)
             result["rougeL"] = rouge_scores(preds, test["references"])["rougeL"]
     (out / f"rank{rank}.json").write_text(json.dumps(result, indent=2))

@@ -66,21 +66,31 @@ def test_run_time_counts_from_reset(monkeypatch) -> None:
 
 # --- one record call per notebook: helpers/recorded.py reads the notebook's variables -----
 def _assigned_names(code: str) -> set[str]:
-    """Names a notebook's code binds at its top level or in its functions (assignments, loops, imports, defs)."""
+    """Names the notebook's top-level code binds (assignments, loops, imports, defs), not inside a function body or a
+    comprehension: the names left in globals() when the summary cell runs."""
     import ast
 
     names: set[str] = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(child.name)
+                continue  # its body's names are its own
+            if isinstance(child, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)):
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in child.names)
+            visit(child)
+
+    visit(ast.parse(code))
     return names
 
 
 def _notebook_code(number: str) -> str:
+    """The notebook's code cells as Python, up to its record_run call (what has run when it is called)."""
     import nbformat
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -105,8 +115,10 @@ def test_every_variable_a_recorder_reads_is_one_its_notebook_sets(number) -> Non
     read = {n.attr for n in ast.walk(ast.parse(source))
             if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "nb"}
     code = _notebook_code(number)
-    assert read and read <= _assigned_names(code), sorted(read - _assigned_names(code))
     assert code.count("report.record_run(NOTEBOOK, globals())") == 1
+    before = code[:code.index("report.record_run(NOTEBOOK, globals())")]
+    before = before[:before.rindex("\n")]  # whole lines before the call
+    assert read and read <= _assigned_names(before), sorted(read - _assigned_names(before))
 
 
 def test_results_of_names_a_missing_variable_and_an_unknown_notebook() -> None:

@@ -402,6 +402,7 @@ def test_final_outputs_are_kept_whole_for_a_notebook_in_another_runtime(tmp_path
     (run / "preds.json").write_text("[1]")
     shared = tmp_path / "drive"
     assert final_outputs(shared, "04_qlora") is None  # nothing finished there yet
+    assert not shared.exists()  # and the lookup created nothing
     kept = keep_final_outputs(shared / "04_qlora",
                               {"04_adapter": run / "adapter", "predictions.json": run / "preds.json"})
     assert final_outputs(shared, "04_qlora") == kept
