@@ -50,6 +50,7 @@ def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run
     assert r["n_test"] == 40 and r["references_per_dialogue"] == 3
     assert r["examples_cut"] == 0 and r["completion_tokens_lost"] == 0  # packing kept every summary
     assert r["prompts_shortened"] >= 1  # the long fixture dialogues were cut from the dialogue's end
+    assert r["test_prompts_cut"] >= 1  # and the long test dialogue is cut by the same rule in generation
     assert r["reload_identical"] == r["n_check"]
     assert math.isfinite(r["copy_loss_first"]) and math.isfinite(r["copy_loss_second"])  # probe on Phi-2 shape
     assert (run_dir / "hub" / "artifacts" / "04_adapter" / "adapter_model.safetensors").exists()

@@ -59,6 +59,10 @@ def test_training_packed_whole_examples_without_losing_any(results) -> None:
     assert r["examples_missing"] == 0  # every training example is in some packed row
     assert r["examples_per_row"] > 1.2 and r["packed_rows"] < 1500  # rows hold several examples
     assert 0.5 < r["row_fill"] <= 1.0
+    # one truncation rule: the shipped prompts (<= 270 tokens) fit max_prompt_tokens in training and in generation,
+    # and no summary lost a token to packing
+    assert r["prompts_shortened"] == 0 and r["test_prompts_cut"] == 0
+    assert r["examples_cut"] == 0 and r["completion_tokens_lost"] == 0
 
 
 @pytest.mark.notebook
