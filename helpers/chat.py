@@ -204,6 +204,57 @@ def build_task_examples(rows: Iterable[dict], task: str) -> tuple[list[dict], di
     return examples, {"rows in": n, "used": len(examples), **skipped}
 
 
+# --- scoring each task's replies ----------------------------------------------------------
+def parse_sentiment(reply: str) -> str | None:
+    """The sentiment label a reply names: the first of negative/neutral/positive in it as a word, else None.
+
+    A chatty reply ("The sentiment is positive.") counts; one naming no label, or a word such as "positively"
+    only, does not (None is scored wrong, never guessed).
+    """
+    found = re.search(r"\b(" + "|".join(SENTIMENT_LABELS) + r")\b", reply.lower())
+    return found.group(1) if found else None
+
+
+def parse_booking(reply: str) -> dict | None:
+    """The first JSON object in a reply (a model may add words around it), or None if there is none."""
+    start = reply.find("{")
+    while start != -1:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(reply[start:])
+        except json.JSONDecodeError:
+            start = reply.find("{", start + 1)
+            continue
+        return value if isinstance(value, dict) else None
+    return None
+
+
+def booking_fields_correct(reply: str, booking: dict) -> dict[str, Any]:
+    """Exact-match scoring of an extraction reply against the true booking (extract_booking's dict).
+
+    "valid": the reply holds a JSON object; "fields": per key of EXTRACT_KEYS, whether the value equals the truth
+    (numbers compared as numbers, text case- and space-insensitively; a missing key is wrong); "share": the share
+    of keys right (0 for no JSON); "exact": all keys right.
+    """
+    missing = [k for k in EXTRACT_KEYS if k not in booking]
+    if missing:
+        raise ValueError(f"the true booking lacks {missing}: pass extract_booking's dict (keys {list(EXTRACT_KEYS)})")
+    predicted = parse_booking(reply)
+
+    def same(a: Any, b: Any) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        if isinstance(b, int) and not isinstance(b, bool):
+            try:
+                return int(str(a).strip()) == b
+            except ValueError:
+                return False
+        return _norm(str(a)).lower() == _norm(str(b)).lower()
+
+    fields = {k: predicted is not None and k in predicted and same(predicted[k], booking[k]) for k in EXTRACT_KEYS}
+    share = sum(fields.values()) / len(fields)
+    return {"valid": predicted is not None, "fields": fields, "share": share, "exact": share == 1.0}
+
+
 # --- what the trainer sees ---------------------------------------------------------------
 def render_chat(tokenizer: Any, example: dict) -> tuple[str, str]:
     """(prompt_text, completion_text) as TRL renders a conversational prompt-completion row.

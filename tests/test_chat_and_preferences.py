@@ -335,3 +335,29 @@ def test_win_rate_counts_ties_as_half() -> None:
         C.win_rate([1, 2])
     with pytest.raises(ValueError, match="outcomes is empty"):
         C.win_rate([])
+
+
+@pytest.mark.parametrize(("reply", "label"), [
+    ("positive", "positive"), ("The sentiment is Negative.", "negative"), ("neutral, I think", "neutral"),
+    ("It reads positively", None), ("I cannot tell.", None), ("", None),
+])
+def test_parse_sentiment_reads_the_first_label_word(reply: str, label) -> None:
+    assert C.parse_sentiment(reply) == label
+
+
+def test_booking_scoring_is_exact_per_field(dialogsum: dict) -> None:
+    truth = next(b for b, _ in map(C.extract_booking, dialogsum["train"]) if b and b["type"] == "restaurant")
+    perfect = C.booking_fields_correct("Here it is: " + json.dumps(truth) + " Enjoy!", truth)  # words around it
+    assert perfect["valid"] and perfect["exact"] and perfect["share"] == 1.0
+    other_day = "Monday" if truth["day"] != "Monday" else "Tuesday"
+    wrong_day = {**truth, "day": other_day, "party_size": str(truth["party_size"])}
+    scored = C.booking_fields_correct(json.dumps(wrong_day), truth)
+    assert scored["fields"]["day"] is False and scored["fields"]["party_size"] is True  # "4" == 4
+    assert scored["share"] == pytest.approx(5 / 6) and not scored["exact"]
+    partial = {k: v for k, v in truth.items() if k != "name"}
+    assert C.booking_fields_correct(json.dumps(partial), truth)["fields"]["name"] is False  # a missing key is wrong
+    none = C.booking_fields_correct("I could not find a booking.", truth)
+    assert not none["valid"] and none["share"] == 0.0
+    assert C.booking_fields_correct("{not json} then " + json.dumps(truth), truth)["exact"]  # the first valid object
+    with pytest.raises(ValueError, match="lacks"):
+        C.booking_fields_correct("{}", {"type": "hotel"})
