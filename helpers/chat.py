@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import torch
+
 from .data import SENTIMENT_LABELS
 from .formatting import SUMMARY_PROMPT, _common_prefix
 from .metrics import _WORD, bootstrap_ci, unsupported_details
@@ -447,3 +449,53 @@ def win_rate(outcomes: Sequence[int], n_resamples: int = 1000, seed: int = 0) ->
     rate, low, high = bootstrap_ci([(o + 1) / 2 for o in outcomes], n_resamples=n_resamples, seed=seed)
     return {"n": len(outcomes), "wins": sum(o == 1 for o in outcomes), "ties": sum(o == 0 for o in outcomes),
             "losses": sum(o == -1 for o in outcomes), "win_rate": rate, "ci_low": low, "ci_high": high}
+
+
+# --- generation from chat prompts -----------------------------------------------------------
+@torch.no_grad()
+def generate_replies(model: Any, tokenizer: Any, prompts: Sequence[list[Message]], max_new_tokens: int,
+                     token_budget: int, max_batch_size: int | None = None) -> tuple[list[str], list[bool]]:
+    """Greedy replies to chat prompts, in input order, and per reply whether it ended with the template's eos.
+
+    Each prompt is rendered by the chat template with the generation prompt (the assistant turn's opening), as
+    training rendered it; batches hold at most `token_budget` tokens, rows x (longest prompt + max_new_tokens)
+    (helpers.memory.generation_batches), left-padded so new tokens follow every prompt.
+    """
+    from .memory import generation_batches
+    from .profiles import show_progress
+
+    if isinstance(prompts, (str, dict)) or not isinstance(prompts, Sequence):
+        raise TypeError(f"pass a list of prompts (each a list of messages), not {type(prompts).__name__}")
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    for i, prompt in enumerate(prompts):
+        validate_messages(prompt, f"prompt {i}")
+        if prompt[-1]["role"] != "user":
+            raise ValueError(f"prompt {i} ends with a {prompt[-1]['role']} turn: a reply answers a user turn")
+    ids = [list(tokenizer.apply_chat_template(p, add_generation_prompt=True, tokenize=True,
+                                              return_dict=True)["input_ids"]) for p in prompts]
+    replies, stopped = [""] * len(ids), [False] * len(ids)
+    if not ids:
+        return replies, stopped
+    batches = generation_batches([len(x) for x in ids], max_new_tokens, token_budget, max_batch_size)
+    if show_progress():  # a bar for a learner; none in papermill runs (COURSE_PROGRESS=0)
+        from tqdm.auto import tqdm
+
+        batches = tqdm(batches, desc=f"generating {len(ids)} replies", unit="batch")
+    was_training = model.training
+    model.eval()
+    old_side, tokenizer.padding_side = tokenizer.padding_side, "left"
+    device = next(model.parameters()).device
+    try:
+        for batch in batches:
+            enc = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt").to(device)
+            out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
+                                 pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+            new_ids = out[:, enc["input_ids"].shape[1]:]
+            ended = (new_ids == tokenizer.eos_token_id).any(dim=1).tolist()
+            for i, text, end in zip(batch, tokenizer.batch_decode(new_ids, skip_special_tokens=True), ended):
+                replies[i], stopped[i] = text.strip(), bool(end)
+    finally:
+        tokenizer.padding_side = old_side
+        model.train(was_training)
+    return replies, stopped

@@ -194,18 +194,32 @@ class ClassifierRun:
 
 
 class OrderedEvalTrainer(Trainer):
-    """A Trainer that groups *training* batches by length but evaluates and predicts in dataset order.
+    """A Trainer that groups *training* batches by length and predicts in dataset order.
 
     With `train_sampling_strategy="group_by_length"`, transformers also length-groups the evaluation
     sampler (huggingface/transformers#33514), so `trainer.predict(ds).predictions[i]` would no longer be
     row i of `ds` (its metrics stay right: the labels are reordered with the predictions). Notebook 03
-    pairs test predictions with another system's, row by row, so order matters (taught in 3.4).
-    In a single process only; with several (DDP) the library's own evaluation sampler is kept.
+    pairs test predictions with another system's, row by row, so `predict` keeps dataset order (taught in 3.4).
+    `evaluate` only returns metrics, which do not depend on the order: it batches rows sorted by length, so each
+    batch pads little (every epoch's validation pass; tweets are 7-42 tokens, and batches in dataset order pad
+    to near the longest). In a single process only; with several (DDP) the library's own samplers are kept.
     """
+
+    _predicting = False
+
+    def predict(self, *args, **kwargs):
+        self._predicting = True
+        try:
+            return super().predict(*args, **kwargs)
+        finally:
+            self._predicting = False
 
     def _get_eval_sampler(self, eval_dataset):
         if self.args.world_size <= 1 and eval_dataset is not None:
-            return SequentialSampler(eval_dataset)
+            if self._predicting or "input_ids" not in eval_dataset.column_names:
+                return SequentialSampler(eval_dataset)
+            lengths = [len(ids) for ids in eval_dataset["input_ids"]]
+            return sorted(range(len(lengths)), key=lambda i: (lengths[i], i))  # a sampler is any iterable of rows
         return super()._get_eval_sampler(eval_dataset)
 
 

@@ -325,6 +325,21 @@ def unsupported_details(prediction: str, source: str) -> list[str]:
     return found
 
 
+def _macro_f1_rows(y: np.ndarray, p: np.ndarray, k: int) -> np.ndarray:
+    """Macro-F1 of each row of (y, p), class indices 0..k-1, as sklearn's f1_score(average="macro",
+    zero_division=0) with every class listed: 2TP / (2TP + FP + FN) per class, 0 where a class is absent from
+    both the labels and the predictions. Counted with numpy for all bootstrap resamples at once."""
+    rows = np.arange(y.shape[0])[:, None]
+    hit = (y == p)
+    tp, pred, true = (np.zeros((y.shape[0], k)) for _ in range(3))
+    np.add.at(tp, (np.broadcast_to(rows, y.shape)[hit], y[hit]), 1)
+    np.add.at(pred, (np.broadcast_to(rows, p.shape), p), 1)
+    np.add.at(true, (np.broadcast_to(rows, y.shape), y), 1)
+    denom = pred + true  # 2TP + FP + FN
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    return f1.mean(axis=1)
+
+
 def paired_bootstrap_macro_f1(
     y_true: Sequence[int],
     pred_a: Sequence[int],
@@ -339,20 +354,17 @@ def paired_bootstrap_macro_f1(
     on the same resampled examples. Returns mean_diff (on the full set), ci_low, ci_high and
     frac_b_better, like `paired_bootstrap_diff`. Classes absent from a resample score 0 there.
     """
-    from sklearn.metrics import f1_score
-
     y, a, b = (np.asarray(v, dtype=int) for v in (y_true, pred_a, pred_b))
     if not (y.shape == a.shape == b.shape):
         raise ValueError(f"Got {y.size} labels, {a.size} and {b.size} predictions; pass one prediction per "
                          "example for both systems, in the same order")
     _check_bootstrap(y.astype(float), n_resamples, confidence)
-    labels = sorted(set(y.tolist()) | set(a.tolist()) | set(b.tolist()))
-    f1 = lambda t, p: f1_score(t, p, labels=labels, average="macro", zero_division=0)  # noqa: E731
+    labels = np.array(sorted(set(y.tolist()) | set(a.tolist()) | set(b.tolist())))
+    y_i, a_i, b_i = (np.searchsorted(labels, v) for v in (y, a, b))  # class indices 0..k-1
     rng = np.random.default_rng(seed)
-    diffs = np.empty(n_resamples)
-    for i in range(n_resamples):
-        idx = rng.integers(0, y.size, size=y.size)
-        diffs[i] = f1(y[idx], b[idx]) - f1(y[idx], a[idx])
+    idx = np.stack([rng.integers(0, y.size, size=y.size) for _ in range(n_resamples)])  # the same draws as before
+    diffs = _macro_f1_rows(y_i[idx], b_i[idx], labels.size) - _macro_f1_rows(y_i[idx], a_i[idx], labels.size)
+    full = _macro_f1_rows(y_i[None], b_i[None], labels.size) - _macro_f1_rows(y_i[None], a_i[None], labels.size)
     low, high = _percentiles(diffs, confidence)
-    return {"mean_diff": float(f1(y, b) - f1(y, a)), "ci_low": low, "ci_high": high,
+    return {"mean_diff": float(full[0]), "ci_low": low, "ci_high": high,
             "frac_b_better": float(np.mean(diffs > 0))}

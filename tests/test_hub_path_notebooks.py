@@ -45,7 +45,8 @@ def test_03_classifiers_from_the_hub_encoder_and_phi2(run_notebook_hub) -> None:
 
 
 def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run_dir) -> None:
-    r = run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=25, BATCH_SIZE=1, GRAD_ACCUM=1)
+    r = run_notebook_hub("04_qlora_phi2_dialogue_summarization", MAX_STEPS=9, BATCH_SIZE=1, GRAD_ACCUM=1,
+                         N_ZERO_SHOT=8)
     assert r["source"] == "hub"
     assert r["n_test"] == 40 and r["references_per_dialogue"] == 3
     assert r["examples_cut"] == 0 and r["completion_tokens_lost"] == 0  # packing kept every summary
@@ -59,7 +60,7 @@ def test_04_trains_scores_against_all_references_and_saves(run_notebook_hub, run
 def test_05_opened_alone_retrains_and_slices_near_unique_topics(run_notebook_hub) -> None:
     """A fresh Colab runtime has no notebook-03/04 outputs: 05 retrains both (the smoke run reuses them)."""
     r = run_notebook_hub("05_evaluation_and_iteration", alone=True, FALLBACK_MAX_STEPS=3, OVERFIT_STEPS=8,
-                         N_BOOTSTRAP=200)
+                         N_BOOTSTRAP=200, CLF_EPOCHS=1)
     assert r["source"] == "hub"
     assert r["source_04"].startswith("retrained") and "3 steps" in r["source_04"]
     # the iteration's r=32 variant is that retrained adapter; the candidate trains as many steps

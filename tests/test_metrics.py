@@ -347,3 +347,31 @@ def test_paired_bootstrap_macro_f1_recomputes_f1_on_each_resample() -> None:
     assert paired_bootstrap_macro_f1(y, poor, good, n_resamples=500, seed=0) == out  # seeded
     with pytest.raises(ValueError, match="one prediction per example"):
         paired_bootstrap_macro_f1(y, poor[:-1], good)
+
+
+def test_paired_bootstrap_macro_f1_counts_as_sklearn_does_on_every_resample() -> None:
+    """The vectorized count equals sklearn's f1_score, resample by resample (same draws, same seed), including
+    resamples where a class is missing from the labels or the predictions."""
+    from sklearn.metrics import f1_score
+
+    from helpers.metrics import _percentiles, paired_bootstrap_macro_f1
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, size=40)
+    a = np.where(rng.random(40) < 0.6, y, rng.integers(0, 3, size=40))
+    b = np.where(rng.random(40) < 0.8, y, 2)  # b never misses by predicting 0 or 1 at random
+    y[:2] = 7  # a label only the truth has, rare enough to vanish from many resamples
+    labels = sorted(set(y.tolist()) | set(a.tolist()) | set(b.tolist()))
+    draws = np.random.default_rng(5)
+    diffs = []
+    for _ in range(300):
+        idx = draws.integers(0, y.size, size=y.size)
+        diffs.append(f1_score(y[idx], b[idx], labels=labels, average="macro", zero_division=0)
+                     - f1_score(y[idx], a[idx], labels=labels, average="macro", zero_division=0))
+    low, high = _percentiles(np.array(diffs), 0.95)
+    out = paired_bootstrap_macro_f1(y, a, b, n_resamples=300, seed=5)
+    full = (f1_score(y, b, labels=labels, average="macro", zero_division=0)
+            - f1_score(y, a, labels=labels, average="macro", zero_division=0))
+    assert out["mean_diff"] == pytest.approx(full, abs=1e-12)
+    assert out["ci_low"] == pytest.approx(low, abs=1e-12) and out["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert out["frac_b_better"] == pytest.approx(np.mean(np.array(diffs) > 0))
