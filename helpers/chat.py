@@ -1,6 +1,6 @@
 """Chat data, preference pairs and a programmatic judge for instruction and preference tuning.
 
-Taught in notebook 06 (planned): conversations checked and turned into TRL's conversational
+Taught in notebook 06: conversations checked and turned into TRL's conversational
 prompt-completion rows (the loss covers only the assistant reply, also for SmolLM2-135M-Instruct,
 whose chat template has no `{% generation %}` markers), three text-to-text tasks on the shipped data
 (summarize, sentiment, extract), DPO pairs from simulated user feedback, and a judge made of checks
@@ -185,7 +185,10 @@ def _task_example(row: dict, task: str) -> tuple[dict | None, str | None]:
             return None, reason
         answer = json.dumps(booking)  # keys in EXTRACT_KEYS order: one exact string to learn
     user_input = row["text"] if task == "sentiment" else row["dialogue"]
-    return to_prompt_completion_chat(TASK_INSTRUCTIONS[task], user_input, answer), None
+    example = to_prompt_completion_chat(TASK_INSTRUCTIONS[task], user_input, answer)
+    if task == "summarize" and row.get("references"):  # DialogSum's test dialogues have several (score_replies)
+        example["references"] = list(row["references"])
+    return example, None
 
 
 def build_task_examples(rows: Iterable[dict], task: str) -> tuple[list[dict], dict[str, int]]:
@@ -350,7 +353,9 @@ def invent_detail(summary: str, dialogue: str, rng: random.Random) -> str | None
         if new is None:
             continue
         rejected = re.sub(rf"\b{re.escape(word)}\b", new, summary)
-        if new in unsupported_details(rejected, dialogue):
+        # the swap must add an unsupported detail, not replace one the summary already invented (then the checks tie)
+        if new in unsupported_details(rejected, dialogue) and \
+                len(unsupported_details(rejected, dialogue)) > len(unsupported_details(summary, dialogue)):
             return rejected
     return None
 
@@ -451,6 +456,29 @@ def win_rate(outcomes: Sequence[int], n_resamples: int = 1000, seed: int = 0) ->
             "losses": sum(o == -1 for o in outcomes), "win_rate": rate, "ci_low": low, "ci_high": high}
 
 
+# --- fitting chat prompts into a row --------------------------------------------------------
+def prompt_tokens(tokenizer: Any, messages: list[Message]) -> int:
+    """Tokens of the rendered prompt, generation prompt included (what the model reads before replying)."""
+    return len(tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
+                                             return_dict=True)["input_ids"])
+
+
+def fit_prompt(example: dict, tokenizer: Any, room: int) -> tuple[dict, bool]:
+    """`example` with its last user turn cut from the end until the rendered prompt has at most `room` tokens
+    (notebook 04's rule: a long dialogue loses its end, the instruction stays); and whether it was cut."""
+    if prompt_tokens(tokenizer, example["prompt"]) <= room:
+        return example, False
+    *before, last = example["prompt"]
+    ids = tokenizer(last["content"], add_special_tokens=False)["input_ids"]
+    keep = len(ids) - (prompt_tokens(tokenizer, example["prompt"]) - room)
+    while keep > 0:
+        cut = [*before, {**last, "content": tokenizer.decode(ids[:keep]).rstrip()}]
+        if prompt_tokens(tokenizer, cut) <= room:
+            return {**example, "prompt": cut}, True
+        keep -= 1
+    raise ValueError(f"room={room} tokens cannot hold even the template and the earlier turns; raise it")
+
+
 # --- generation from chat prompts -----------------------------------------------------------
 @torch.no_grad()
 def generate_replies(model: Any, tokenizer: Any, prompts: Sequence[list[Message]], max_new_tokens: int,
@@ -471,7 +499,7 @@ def generate_replies(model: Any, tokenizer: Any, prompts: Sequence[list[Message]
     for i, prompt in enumerate(prompts):
         validate_messages(prompt, f"prompt {i}")
         if prompt[-1]["role"] != "user":
-            raise ValueError(f"prompt {i} ends with a {prompt[-1]['role']} turn: a reply answers a user turn")
+            raise ValueError(f"prompt {i} ends with the {prompt[-1]['role']}'s turn: a reply answers a user turn")
     ids = [list(tokenizer.apply_chat_template(p, add_generation_prompt=True, tokenize=True,
                                               return_dict=True)["input_ids"]) for p in prompts]
     replies, stopped = [""] * len(ids), [False] * len(ids)
@@ -499,3 +527,59 @@ def generate_replies(model: Any, tokenizer: Any, prompts: Sequence[list[Message]
         tokenizer.padding_side = old_side
         model.train(was_training)
     return replies, stopped
+
+
+def score_replies(task: str, replies: Sequence[str], examples: Sequence[dict]) -> list[float]:
+    """Per-example scores of `replies` to `examples` (build_task_examples rows, same order), each task its metric.
+
+    summarize: ROUGE-L against the reference (each example's "references" when it has several, else its
+    completion); sentiment: 1.0 if the reply names the right label (parse_sentiment), else 0.0; extract: the share
+    of booking fields exactly right (booking_fields_correct).
+    """
+    from .metrics import rouge_per_example
+
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; use one of {list(TASKS)}")
+    if len(replies) != len(examples):
+        raise ValueError(f"got {len(replies)} replies for {len(examples)} examples: pass one reply per example")
+    truths = [e["completion"][0]["content"] for e in examples]
+    if task == "summarize":
+        refs = [e.get("references") or [t] for e, t in zip(examples, truths)]
+        return rouge_per_example(list(replies), refs)["rougeL"] if replies else []
+    if task == "sentiment":
+        return [float(parse_sentiment(r) == t) for r, t in zip(replies, truths)]
+    return [booking_fields_correct(r, json.loads(t))["share"] for r, t in zip(replies, truths)]
+
+
+# --- an LLM as judge ----------------------------------------------------------------------
+JUDGE_INSTRUCTION = ("Here is a conversation and two summaries of it. Which summary is better: correct facts "
+                     "that the conversation supports, and short? Answer with one letter, A or B.")
+
+
+def judge_messages(dialogue: str, a: str, b: str) -> list[Message]:
+    """A chat prompt asking a model which of two summaries of `dialogue` is better (answer: A or B)."""
+    for label, text in (("dialogue", dialogue), ("summary A", a), ("summary B", b)):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"the {label} is empty: the judge compares two summaries of one conversation")
+    return [{"role": "user", "content": f"{JUDGE_INSTRUCTION}\n\nConversation:\n{dialogue}\n\n"
+                                        f"Summary A: {a}\n\nSummary B: {b}"}]
+
+
+def parse_verdict(reply: str) -> str | None:
+    """"A" or "B": the first "Summary A/B" or lone letter in the reply, skipping the article "A" before a word
+    ("A better summary is B" -> "B"); None when the reply names neither."""
+    found = re.search(r"\b[Ss]ummary\s+([AB])\b|\b([AB])\b(?!\s+[a-z])", reply)
+    return (found.group(1) or found.group(2)) if found else None
+
+
+# --- bias checks --------------------------------------------------------------------------
+def swap_names(text: str, mapping: dict[str, str]) -> tuple[str, int]:
+    """`text` with every whole-word occurrence of a name in `mapping` replaced by its counterpart; and how many.
+
+    All names swap at once (A->B and B->A in one mapping works), so a swap is never swapped back.
+    """
+    if not mapping:
+        raise ValueError("mapping is empty: pass {name: replacement, ...}")
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(mapping, key=len, reverse=True)) + r")\b")
+    swapped, n = pattern.subn(lambda m: mapping[m.group(1)], text)
+    return swapped, n

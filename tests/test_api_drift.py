@@ -146,6 +146,26 @@ def test_checker_catches_renamed_arguments() -> None:
                             .replace("max_seq_length", "max_length")) == []
 
 
+def test_checker_catches_dpo_keywords_trl_removed() -> None:
+    """TRL 1.x dropped `max_prompt_length` from DPOConfig (notebook 06 truncates with max_length instead)."""
+    stale = "from trl import DPOConfig\nDPOConfig(output_dir='x', beta=0.1, max_length=384, max_prompt_length=128)\n"
+    assert [p.split(": ")[1] for p in unknown_keywords(stale)] == ["trl.DPOConfig(max_prompt_length=...)"]
+
+
+def test_the_sft_overrides_of_notebook_06_are_sft_config_fields() -> None:
+    """Notebook 06 passes SFTConfig keywords through make_sft_trainer's overrides (a dict the scan cannot see)."""
+    import dataclasses
+
+    from trl import SFTConfig
+
+    source = python_sources()["notebooks/06_instruction_and_preference_tuning.ipynb"]
+    calls = [n for n in ast.walk(ast.parse(source))
+             if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "make_sft_trainer"]
+    passed = {kw.arg for call in calls for kw in call.keywords if kw.arg}
+    assert len(calls) >= 2 and {"completion_only_loss", "eval_strategy", "max_steps"} <= passed
+    assert passed - {f.name for f in dataclasses.fields(SFTConfig)} == set()
+
+
 def test_the_course_code_makes_checked_calls() -> None:
     """The scan sees real library calls in helpers (so an empty scan cannot pass silently)."""
     assert sum(checked_calls(src) for src in python_sources().values()) >= 3

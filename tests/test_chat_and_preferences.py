@@ -361,3 +361,112 @@ def test_booking_scoring_is_exact_per_field(dialogsum: dict) -> None:
     assert C.booking_fields_correct("{not json} then " + json.dumps(truth), truth)["exact"]  # the first valid object
     with pytest.raises(ValueError, match="lacks"):
         C.booking_fields_correct("{}", {"type": "hotel"})
+
+
+# --- notebook 06's generation, scoring, LLM judge and bias helpers --------------------------
+def tiny_chat_model(tok: PreTrainedTokenizerFast, seed: int = 0):
+    """A random 1-layer Llama over the ChatML test tokenizer (eos <|im_end|>)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=1, eos_token_id=tok.eos_token_id,
+                         pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id)
+    return LlamaForCausalLM(config).eval()
+
+
+def test_generate_replies_keeps_input_order_and_matches_one_by_one(chatml_tokenizer) -> None:
+    """Batched, left-padded generation gives each prompt the reply it gets alone, in input order."""
+    model = tiny_chat_model(chatml_tokenizer)
+    prompts = [[{"role": "user", "content": text}] for text in (DIALOGUE, "Summarize", SUMMARY, "book")]
+    batched, stopped = C.generate_replies(model, chatml_tokenizer, prompts, max_new_tokens=6, token_budget=4096)
+    alone = [C.generate_replies(model, chatml_tokenizer, [p], max_new_tokens=6, token_budget=4096)[0][0]
+             for p in prompts]
+    assert batched == alone and len(stopped) == 4 and all(isinstance(s, bool) for s in stopped)
+    assert chatml_tokenizer.padding_side == "right" and not model.training  # restored; eval stays eval
+
+
+def test_generate_replies_rejects_bad_prompts(chatml_tokenizer) -> None:
+    model = tiny_chat_model(chatml_tokenizer)
+    with pytest.raises(TypeError, match="list of prompts"):
+        C.generate_replies(model, chatml_tokenizer, "hello", 4, 1024)
+    with pytest.raises(ValueError, match="ends with the assistant.s turn"):
+        C.generate_replies(model, chatml_tokenizer, [[{"role": "user", "content": "a"},
+                                                      {"role": "assistant", "content": "b"}]], 4, 1024)
+    with pytest.raises(ValueError, match="prompt 0 has no user turn"):
+        C.generate_replies(model, chatml_tokenizer, [[{"role": "system", "content": "a"}]], 4, 1024)
+    assert C.generate_replies(model, chatml_tokenizer, [], 4, 1024) == ([], [])
+
+
+def test_score_replies_uses_each_tasks_metric(dialogsum: dict, sentiment: list) -> None:
+    reviews, _ = C.build_task_examples(sentiment[:3], "sentiment")
+    labels = [r["completion"][0]["content"] for r in reviews]
+    assert C.score_replies("sentiment", [f"It is {labels[0]}.", "no idea", labels[2]], reviews) == [1.0, 0.0, 1.0]
+    bookings, _ = C.build_task_examples(dialogsum["test"], "extract")
+    truth = bookings[0]["completion"][0]["content"]
+    assert C.score_replies("extract", [truth, "{}"], bookings[:2]) == [1.0, 0.0]
+    summaries, _ = C.build_task_examples(dialogsum["test"][:2], "summarize")
+    exact = [s["completion"][0]["content"] for s in summaries]
+    assert C.score_replies("summarize", exact, summaries) == pytest.approx([1.0, 1.0])
+    several = [{**summaries[0], "references": ["something else entirely", exact[0]]}]  # best of the references
+    assert C.score_replies("summarize", exact[:1], several) == pytest.approx([1.0])
+    with pytest.raises(ValueError, match="one reply per example"):
+        C.score_replies("sentiment", ["positive"], reviews)
+    with pytest.raises(ValueError, match="unknown task"):
+        C.score_replies("translate", [], [])
+
+
+def test_judge_messages_and_verdicts() -> None:
+    messages = C.judge_messages(DIALOGUE, "first summary", "second summary")
+    assert [m["role"] for m in messages] == ["user"] and "Summary A: first summary" in messages[0]["content"]
+    with pytest.raises(ValueError, match="summary B is empty"):
+        C.judge_messages(DIALOGUE, "a", " ")
+    replies = ("A", "B.", "Summary B is better", "I prefer A", "neither", "Both", "A better summary is B",
+               "I think summary A.", "a")
+    assert [C.parse_verdict(r) for r in replies] == ["A", "B", "B", "A", None, None, "B", "A", None]
+
+
+def test_swap_names_swaps_whole_words_at_once() -> None:
+    text, n = C.swap_names("Ana met Anabel and Bo; Bo left.", {"Ana": "Bo", "Bo": "Ana"})
+    assert (text, n) == ("Bo met Anabel and Ana; Ana left.", 3)  # Anabel is another name; no swap back
+    assert C.swap_names("nobody here", {"Ana": "Bo"}) == ("nobody here", 0)
+    with pytest.raises(ValueError, match="mapping is empty"):
+        C.swap_names("Ana", {})
+
+
+def test_fit_prompt_cuts_the_dialogue_end_and_keeps_the_instruction(chatml_tokenizer) -> None:
+    long = summary_example()
+    long["prompt"][-1]["content"] += "\n" + "\n".join(f"#Person{1 + i % 2}#: turn {i}" for i in range(40))
+    full = C.prompt_tokens(chatml_tokenizer, long["prompt"])
+    fitted, cut = C.fit_prompt(long, chatml_tokenizer, full - 30)
+    assert cut and C.prompt_tokens(chatml_tokenizer, fitted["prompt"]) <= full - 30
+    assert fitted["prompt"][-1]["content"].startswith(C.TASK_INSTRUCTIONS["summarize"] + "\n#Person1#: Can I book")
+    assert fitted["completion"] == long["completion"] and "turn 39" not in fitted["prompt"][-1]["content"]
+    assert C.fit_prompt(long, chatml_tokenizer, full) == (long, False)  # fits: unchanged
+    with pytest.raises(ValueError, match="cannot hold even the template"):
+        C.fit_prompt(long, chatml_tokenizer, 3)
+
+
+def test_summaries_carry_all_their_references() -> None:
+    row = {"id": "t1", "dialogue": DIALOGUE, "summary": SUMMARY, "references": [SUMMARY, "Another summary."]}
+    (example,), _ = C.build_task_examples([row], "summarize")
+    assert example["references"] == [SUMMARY, "Another summary."]
+    (plain,), _ = C.build_task_examples([{k: v for k, v in row.items() if k != "references"}], "summarize")
+    assert "references" not in plain
+
+
+def test_invent_detail_never_swaps_a_detail_the_summary_already_invented() -> None:
+    """Swapping a name the dialogue never says for another unsaid one adds no unsupported detail: the checks would
+    tie, so the pair could not teach or test a preference."""
+    dialogue = "#Person1#: A table for 4 on Friday, please.\n#Person2#: Done."
+    summary = "Ms Quillfeather books a table."  # the only detail is already unsupported
+    assert all(C.invent_detail(summary, dialogue, random.Random(seed)) is None for seed in range(20))
+
+
+def test_stated_details_is_the_rule_of_unsupported_details() -> None:
+    from helpers.metrics import stated_details, unsupported_details
+
+    text = "Tom books a table for 4 at Bellini's. The booking is on Friday, #Person2# says."
+    assert stated_details(text) == ["4", "Bellini", "Friday"]  # sentence starts and speaker tags are no detail
+    assert unsupported_details(text, "bellini friday") == ["4"]

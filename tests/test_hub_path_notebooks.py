@@ -68,3 +68,17 @@ def test_05_opened_alone_retrains_and_slices_near_unique_topics(run_notebook_hub
     assert r["clf_source"].startswith("retrained")
     assert 0.0 <= r["clf_macro_f1"] <= 1.0
     assert 1 <= r["n_topic_slices"] <= 10  # near-unique topics lumped, not 40 slices of one
+
+
+def test_06_chat_model_from_the_hub(run_notebook_hub) -> None:
+    """SmolLM2-360M-Instruct's hub id (a random tiny Llama under SmolLM2's tokenizer and chat template), DialogSum
+    and tweet_eval from the hub; extraction reads the shipped dialogues, which state bookings, on every path."""
+    r = run_notebook_hub("06_instruction_and_preference_tuning", MAX_STEPS=6, DPO_STEPS=2)
+    assert r["source"] == "hub"
+    assert r["n_test"]["extract"] == 40 and r["example_counts"]["extract validation"]["used"] > 0
+    assert r["example_counts"]["summarize test"]["rows in"] == 40  # the fixture's test dialogues, references grouped
+    assert r["references_per_dialogue"] == 3  # scored against every reference, as notebook 04 does
+    assert r["prompts_cut"]["summarize train"] >= 1  # the long fixture dialogues lose their end, as in notebook 04
+    assert r["steps"] == {"multi-task LoRA": 6, "single-task LoRA": 6, "single-task full": 6, "sequential LoRA": 6}
+    assert r["dpo_steps"] == 2 and len(r["dpo_margins"]) == 2
+    assert 0.0 <= r["dpo_win_rate"]["win_rate"] <= 1.0

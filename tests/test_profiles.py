@@ -55,8 +55,10 @@ def test_source_is_separate_from_scale(monkeypatch) -> None:
     assert p.model_id("causal_lm") == "microsoft/phi-2"
     assert p.model_id("encoder") == "sentence-transformers/all-MiniLM-L6-v2"
     assert p.settings("04").max_steps == profiles.SETTINGS["04"]["smoke"].max_steps
+    assert p.model_id("chat_lm") == "HuggingFaceTB/SmolLM2-360M-Instruct"  # notebook 06: Phi-2 has no chat template
     local = resolve_profile("smoke", verbose=False, source="local")
     assert local.model_id("causal_lm") == "SmolLM2-135M-Instruct-packaged"
+    assert local.model_id("chat_lm") == local.model_id("causal_lm")  # one offline model, one chat template
     monkeypatch.setenv(profiles.SOURCE_ENV, "s3")
     with pytest.raises(ValueError, match="'hub' or 'local'"):
         resolve_profile("smoke", verbose=False)
@@ -87,7 +89,7 @@ def test_settings_and_overrides() -> None:
     with pytest.raises(TypeError, match="its settings: .*'max_steps'"):
         p.settings("04", lr=1e-3)  # the old short name: the library's is learning_rate
     with pytest.raises(KeyError, match="known"):
-        p.settings("06")
+        p.settings("08")
     with pytest.raises(KeyError, match="unknown model kind"):
         p.model_id("vision")
 
